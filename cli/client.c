@@ -1,0 +1,103 @@
+/* client.c: HTTP/JSON to grantd over its Unix socket, through libcurl. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "grantctl.h"
+
+const char	*client_socket = GRANT_DEFAULT_SOCKET;
+
+struct client_buf {
+	char	*data;
+	size_t	 len;
+};
+
+static size_t
+client_write_cb(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct client_buf	*b = arg;
+	size_t			 add = size * n;
+	char			*p;
+
+	if ((p = realloc(b->data, b->len + add + 1)) == NULL)
+		return 0;
+	b->data = p;
+	memcpy(b->data + b->len, ptr, add);
+	b->len += add;
+	b->data[b->len] = '\0';
+	return add;
+}
+
+/* "/v1/rounds/" + escaped code + suffix */
+char *
+client_path(const char *prefix, const char *code, const char *suffix)
+{
+	char	*esc, *path;
+
+	esc = curl_easy_escape(NULL, code, 0);
+	xasprintf(&path, "%s%s%s", prefix, esc != NULL ? esc : "",
+	    suffix != NULL ? suffix : "");
+	curl_free(esc);
+	return path;
+}
+
+/*
+ * Call grantd. Returns the reply, or NULL after printing why not (grantd's
+ * own {"error": ...} message, or why it could not be reached).
+ */
+json_t *
+client_call(const char *method, const char *path, json_t *body)
+{
+	CURL			*c;
+	CURLcode		 rc;
+	struct curl_slist	*hdrs = NULL;
+	struct client_buf	 buf = { NULL, 0 };
+	char			 url[1024], *text = NULL;
+	long			 status = 0;
+	json_t			*reply = NULL, *e;
+	json_error_t		 jerr;
+
+	if ((c = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	snprintf(url, sizeof url, "http://grantd%s", path);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, client_socket);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, client_write_cb);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	if (body != NULL) {
+		text = json_dumps(body, JSON_COMPACT);
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
+	}
+	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
+		fprintf(stderr, "grantctl: cannot reach grantd at %s: %s "
+		    "(is grantd running? --socket or GRANTD_SOCKET name "
+		    "another socket)\n", client_socket, curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	reply = json_loadb(buf.data != NULL ? buf.data : "", buf.len, 0, &jerr);
+	if (reply == NULL) {
+		fprintf(stderr, "grantctl: grantd sent a reply that is not "
+		    "JSON (HTTP %ld)\n", status);
+		goto out;
+	}
+	if (status >= 400) {
+		e = json_object_get(reply, "error");
+		fprintf(stderr, "grantctl: %s\n", json_is_string(e) ?
+		    json_string_value(e) : "request failed");
+		json_decref(reply);
+		reply = NULL;
+	}
+out:
+	free(buf.data);
+	free(text);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	return reply;
+}

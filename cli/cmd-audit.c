@@ -1,0 +1,57 @@
+/* cmd-audit.c: grantctl audit list|verify */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "grantctl.h"
+
+int
+cmd_audit_list(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		*path, *lim = NULL, *ent = NULL, d[64];
+
+	if (args_has(a, "limit"))
+		lim = client_path("limit=", args_get(a, "limit"), "&");
+	if (args_has(a, "entity"))
+		ent = client_path("entity=", args_get(a, "entity"), NULL);
+	xasprintf(&path, "/v1/audit?%s%s", lim ? lim : "", ent ? ent : "");
+	free(lim);
+	free(ent);
+	r = client_call("GET", path, NULL);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(6, "ID", "WHEN", "BY", "ACTION", "ENTITY", "DETAIL");
+	json_array_foreach(json_object_get(r, "entries"), i, x)
+		table_add(t, out_str(x, "id"), out_date(x, "at", d, sizeof d),
+		    out_str(x, "actor"), out_str(x, "action"),
+		    out_str(x, "entity"), out_str(x, "detail"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_audit_verify(struct args *a)
+{
+	json_t	*r;
+	int	 ok;
+
+	if ((r = client_call("GET", "/v1/audit/verify", NULL)) == NULL)
+		return CMD_FAILED;
+	ok = json_is_true(json_object_get(r, "ok"));
+	if (cmd_json)
+		output_json(r);
+	else if (ok)
+		printf("Audit log intact: %s entries, every hash checks.\n",
+		    out_str(r, "rows"));
+	else
+		printf("Audit log BROKEN at entry %s: %s.\n",
+		    out_str(r, "first_bad_id"), out_str(r, "reason"));
+	json_decref(r);
+	return ok ? CMD_OK : CMD_FAILED;
+}

@@ -1,0 +1,145 @@
+/* cmd-round.c: grantctl round create|list|show|open|close|assess|decide|archive */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grantctl.h"
+
+int
+cmd_round_create(struct args *a)
+{
+	static const char	*need[] = { "title", "opens", "budget", NULL };
+	const char		**n;
+	json_t			*body, *r;
+
+	for (n = need; *n != NULL; n++)
+		if (!args_has(a, *n))
+			return cmd_usage_error("round create needs --%s", *n);
+	if (!args_has(a, "closes") && !args_has(a, "rolling"))
+		return cmd_usage_error("round create needs --closes (or "
+		    "--rolling for a round with no closing date)");
+	body = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:o}", "fund", a->argv[0],
+	    "title", args_get(a, "title"), "opens", args_get(a, "opens"),
+	    "budget", args_get(a, "budget"), "rolling", args_has(a, "rolling"),
+	    "priorities", args_list(a, "priority"),
+	    "criteria", args_list(a, "criterion"));
+	if (args_has(a, "closes"))
+		json_object_set_new(body, "closes",
+		    json_string(args_get(a, "closes")));
+	if (args_has(a, "max-award"))
+		json_object_set_new(body, "max_award",
+		    json_string(args_get(a, "max-award")));
+	r = client_call("POST", "/v1/rounds", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("%s\n", out_str(r, "code"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_round_list(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		*path, *f = NULL, *s = NULL, m[MONEY_BUFLEN], d1[64], d2[64];
+
+	if (args_has(a, "fund"))
+		f = client_path("fund=", args_get(a, "fund"), "&");
+	if (args_has(a, "state"))
+		s = client_path("state=", args_get(a, "state"), NULL);
+	xasprintf(&path, "/v1/rounds?%s%s", f ? f : "", s ? s : "");
+	free(f);
+	free(s);
+	r = client_call("GET", path, NULL);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(7, "ROUND", "STATE", "OPENS", "CLOSES", "BUDGET",
+	    "COMMITTED", "TITLE");
+	json_array_foreach(json_object_get(r, "rounds"), i, x) {
+		char m2[MONEY_BUFLEN];
+		table_add(t, out_str(x, "code"), out_str(x, "state"),
+		    out_date(x, "opens_at", d1, sizeof d1),
+		    json_is_null(json_object_get(x, "closes_at")) ? "rolling" :
+		    out_date(x, "closes_at", d2, sizeof d2),
+		    out_money(x, "budget", m, sizeof m),
+		    out_money(x, "committed", m2, sizeof m2),
+		    out_str(x, "title"));
+	}
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_round_show(struct args *a)
+{
+	json_t	*r, *x;
+	size_t	 i;
+	char	*path, m[MONEY_BUFLEN], d[64];
+
+	path = client_path("/v1/rounds/", a->argv[0], NULL);
+	r = client_call("GET", path, NULL);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	out_field("round", out_str(r, "code"));
+	out_field("fund", out_str(r, "fund"));
+	out_field("title", out_str(r, "title"));
+	out_field("state", out_str(r, "state"));
+	out_field("opens", out_date(r, "opens_at", d, sizeof d));
+	out_field("closes", json_is_null(json_object_get(r, "closes_at")) ?
+	    "rolling, no closing date" : out_date(r, "closes_at", d, sizeof d));
+	out_field("budget", out_money(r, "budget", m, sizeof m));
+	out_field("committed", out_money(r, "committed", m, sizeof m));
+	out_field("uncommitted", out_money(r, "uncommitted", m, sizeof m));
+	out_field("paid", out_money(r, "paid", m, sizeof m));
+	out_field("max award", out_money(r, "max_award", m, sizeof m));
+	printf("\nPriorities:\n");
+	if (json_array_size(json_object_get(r, "priorities")) == 0)
+		printf("  (none)\n");
+	json_array_foreach(json_object_get(r, "priorities"), i, x)
+		printf("  %zu. %s\n", i + 1, out_str(x, "text"));
+	printf("\nCriteria (published weights):\n");
+	if (json_array_size(json_object_get(r, "criteria")) == 0)
+		printf("  (none published)\n");
+	json_array_foreach(json_object_get(r, "criteria"), i, x)
+		printf("  %3s%%  %s\n", out_str(x, "weight"), out_str(x, "name"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+static int
+cmd_round_move(struct args *a, const char *to)
+{
+	json_t	*body, *r;
+	char	*path;
+
+	path = client_path("/v1/rounds/", a->argv[0], "/transition");
+	body = json_pack("{s:s}", "to", to);
+	r = client_call("POST", path, body);
+	json_decref(body);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Round %s is now %s.\n", out_str(r, "code"), out_str(r, "state"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int cmd_round_open(struct args *a) { return cmd_round_move(a, "open"); }
+int cmd_round_close(struct args *a) { return cmd_round_move(a, "closed"); }
+int cmd_round_assess(struct args *a) { return cmd_round_move(a, "assessing"); }
+int cmd_round_decide(struct args *a) { return cmd_round_move(a, "decided"); }
+int cmd_round_archive(struct args *a) { return cmd_round_move(a, "archived"); }

@@ -1,0 +1,56 @@
+/* cmd-user.c: grantctl user add|list */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "grantctl.h"
+
+int
+cmd_user_add(struct args *a)
+{
+	json_t		*body, *r;
+	const char	*uid = args_get(a, "uid");
+	char		*end;
+	long long	 n;
+
+	if (uid == NULL || !args_has(a, "role"))
+		return cmd_usage_error("user add needs --uid and --role");
+	n = strtoll(uid, &end, 10);
+	if (*uid == '\0' || *end != '\0' || n < 0)
+		return cmd_usage_error("--uid must be a number, not '%s'", uid);
+	body = json_pack("{s:s,s:I,s:s}", "name", a->argv[0], "uid",
+	    (json_int_t)n, "roles", args_get(a, "role"));
+	if (args_has(a, "email"))
+		json_object_set_new(body, "email",
+		    json_string(args_get(a, "email")));
+	r = client_call("POST", "/v1/users", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Added user %s (uid %s) with roles %s.\n", out_str(r, "name"),
+	    out_str(r, "uid"), out_str(r, "roles"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_user_list(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+
+	if ((r = client_call("GET", "/v1/users", NULL)) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(5, "NAME", "UID", "ROLES", "NOTIFY", "EMAIL");
+	json_array_foreach(json_object_get(r, "users"), i, x)
+		table_add(t, out_str(x, "name"), out_str(x, "uid"),
+		    out_str(x, "roles"), out_str(x, "notify"),
+		    out_str(x, "email"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}

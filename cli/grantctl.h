@@ -1,0 +1,81 @@
+/* grantctl.h: the admin CLI's one private header. */
+#ifndef GRANTCTL_H
+#define GRANTCTL_H
+
+#include <jansson.h>
+
+#include "grant.h"
+
+#define CMD_OK		0
+#define CMD_FAILED	1
+#define CMD_USAGE	2
+
+#define ARGS_MAX	32
+
+/* cmd.c: the one command table and its option parser. */
+struct args {
+	int		 argc;
+	char		*argv[ARGS_MAX];
+	int		 nopts;
+	struct {
+		const char	*name;
+		const char	*value;	/* "" for a flag */
+	}		 opts[ARGS_MAX];
+};
+
+struct cmd_entry {
+	const char	*noun;
+	const char	*verb;
+	const char	*usage;		/* after "grantctl noun verb" */
+	const char	*options;	/* "name=,rolling,priority=*": '=' takes a
+					   value, '*' may repeat */
+	int		 min_args, max_args;
+	const char	*help;
+	int		(*exec)(struct args *);
+};
+
+extern int	 cmd_json;
+int		 cmd_main(int, char **);
+const char	*args_get(const struct args *, const char *);
+int		 args_has(const struct args *, const char *);
+json_t		*args_list(const struct args *, const char *);
+int		 cmd_usage_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* client.c: requests to grantd over its Unix socket. */
+extern const char *client_socket;
+json_t		*client_call(const char *, const char *, json_t *);
+char		*client_path(const char *, const char *, const char *);
+
+/* output.c */
+struct table;
+struct table	*table_new(int, ...);
+void		 table_add(struct table *, ...);
+void		 table_print(struct table *);
+void		 output_json(json_t *);
+const char	*out_str(json_t *, const char *);
+const char	*out_money(json_t *, const char *, char *, size_t);
+const char	*out_date(json_t *, const char *, char *, size_t);
+void		 out_field(const char *, const char *);
+int		 output_result(json_t *);
+
+/* cmd-*.c: one file per noun, each giving its rows of the command table. */
+int		 cmd_status(struct args *);
+int		 cmd_fund_create(struct args *);
+int		 cmd_fund_list(struct args *);
+int		 cmd_fund_show(struct args *);
+int		 cmd_round_create(struct args *);
+int		 cmd_round_list(struct args *);
+int		 cmd_round_show(struct args *);
+int		 cmd_round_open(struct args *);
+int		 cmd_round_close(struct args *);
+int		 cmd_round_assess(struct args *);
+int		 cmd_round_decide(struct args *);
+int		 cmd_round_archive(struct args *);
+int		 cmd_budget_transfer(struct args *);
+int		 cmd_budget_list(struct args *);
+int		 cmd_user_add(struct args *);
+int		 cmd_user_list(struct args *);
+int		 cmd_audit_list(struct args *);
+int		 cmd_audit_verify(struct args *);
+
+#endif

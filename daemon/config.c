@@ -1,0 +1,264 @@
+/*
+ * config.c: grantd.conf, an INI file. Every key lives in one table that
+ * drives parsing, defaults, reload and the check that each key is documented.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grantd.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/grantd"
+#endif
+
+enum config_type { CONF_STRING, CONF_INT, CONF_LOGLEVEL };
+
+struct config_key {
+	const char	*section;
+	const char	*key;
+	enum config_type type;
+	size_t		 offset;
+	const char	*def;		/* NULL: unset unless given */
+	long		 min, max;	/* CONF_INT */
+};
+
+#define S(f) offsetof(struct config, f)
+static const struct config_key config_keys[] = {
+	{ "grantd", "log_level", CONF_LOGLEVEL, S(log_level), "info", 0, 0 },
+	{ "api", "socket", CONF_STRING, S(api_socket), GRANT_DEFAULT_SOCKET, 0, 0 },
+	{ "api", "admin_uid", CONF_INT, S(admin_uid), "-1", -1, INT_MAX },
+	{ "database", "socket", CONF_STRING, S(db_socket), NULL, 0, 0 },
+	{ "database", "host", CONF_STRING, S(db_host), NULL, 0, 0 },
+	{ "database", "port", CONF_INT, S(db_port), "3306", 1, 65535 },
+	{ "database", "name", CONF_STRING, S(db_name), "grantd", 0, 0 },
+	{ "database", "user", CONF_STRING, S(db_user), "grantd", 0, 0 },
+	{ "database", "password_file", CONF_STRING, S(db_password_file), NULL, 0, 0 },
+	{ "database", "migrations", CONF_STRING, S(db_migrations), PKGDATADIR "/sql", 0, 0 },
+	{ "database", "timeout", CONF_INT, S(db_timeout), "5", 1, 300 },
+};
+#undef S
+#define NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+const char *
+config_key_name(size_t i, const char **section)
+{
+	if (i >= NKEYS)
+		return NULL;
+	*section = config_keys[i].section;
+	return config_keys[i].key;
+}
+
+static int
+config_set(struct config *c, const struct config_key *k, const char *value,
+    char *err, size_t errlen)
+{
+	void		*field = (char *)c + k->offset;
+	char		*end;
+	long		 n;
+
+	switch (k->type) {
+	case CONF_STRING:
+		if (*value == '\0') {
+			errfmt(err, errlen, "empty value");
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_INT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' ||
+		    n < k->min || n > k->max) {
+			errfmt(err, errlen, "'%s' is not a number from %ld "
+			    "to %ld", value, k->min, k->max);
+			return -1;
+		}
+		*(long *)field = n;
+		return 0;
+	case CONF_LOGLEVEL:
+		if (log_level_parse(value, (enum log_level *)field) == -1) {
+			errfmt(err, errlen, "'%s' is not one of error, warn, "
+			    "info, debug", value);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static char *
+config_trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static const struct config_key *
+config_find(const char *section, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(config_keys[i].section, section) == 0 &&
+		    strcmp(config_keys[i].key, key) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int
+config_section_known(const char *section)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(config_keys[i].section, section) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+config_parse_line(struct config *c, char *line, char *section,
+    size_t seclen, char *err, size_t errlen)
+{
+	const struct config_key	*k;
+	char			*p, *key, *value, why[GRANT_ERRLEN];
+
+	p = config_trim(line);
+	if (*p == '\0' || *p == '#' || *p == ';')
+		return 0;
+	if (*p == '[') {
+		if (p[strlen(p) - 1] != ']') {
+			errfmt(err, errlen, "section header '%s' has no ']'", p);
+			return -1;
+		}
+		p[strlen(p) - 1] = '\0';
+		p = config_trim(p + 1);
+		if (!config_section_known(p)) {
+			errfmt(err, errlen, "unknown section [%s]", p);
+			return -1;
+		}
+		snprintf(section, seclen, "%s", p);
+		return 0;
+	}
+	if ((value = strchr(p, '=')) == NULL) {
+		errfmt(err, errlen, "expected 'key = value', not '%s'", p);
+		return -1;
+	}
+	*value++ = '\0';
+	key = config_trim(p);
+	value = config_trim(value);
+	if (*section == '\0') {
+		errfmt(err, errlen, "key '%s' is outside any [section]", key);
+		return -1;
+	}
+	if ((k = config_find(section, key)) == NULL) {
+		errfmt(err, errlen, "unknown key '%s' in [%s]", key, section);
+		return -1;
+	}
+	if (config_set(c, k, value, why, sizeof why) == -1) {
+		errfmt(err, errlen, "key '%s': %s", key, why);
+		return -1;
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config	*c;
+	FILE		*f;
+	char		*line = NULL, section[64] = "", why[GRANT_ERRLEN];
+	size_t		 linesize = 0, i;
+	int		 lineno = 0, failed = 0;
+
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].def != NULL &&
+		    config_set(c, &config_keys[i], config_keys[i].def, why,
+		    sizeof why) == -1)
+			fatalx("default for %s: %s", config_keys[i].key, why);
+
+	if ((f = fopen(path, "r")) == NULL) {
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
+		config_free(c);
+		return NULL;
+	}
+	while (getline(&line, &linesize, f) != -1) {
+		lineno++;
+		if (config_parse_line(c, line, section, sizeof section, why,
+		    sizeof why) == -1) {
+			errfmt(err, errlen, "%s:%d: %s", path, lineno, why);
+			failed = 1;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (!failed && c->db_socket != NULL && c->db_host != NULL) {
+		errfmt(err, errlen, "%s: [database] has both socket and host; "
+		    "choose one", path);
+		failed = 1;
+	}
+	if (failed) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].type == CONF_STRING)
+			free(*(char **)((char *)c + config_keys[i].offset));
+	free(c->path);
+	free(c);
+}
+
+/* The password lives in its own file so grantd.conf can be world-readable. */
+int
+config_read_password(const struct config *c, char **password, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	*password = NULL;
+	if (c->db_password_file == NULL)
+		return 0;
+	if ((f = fopen(c->db_password_file, "r")) == NULL) {
+		errfmt(err, errlen, "password_file %s: %s",
+		    c->db_password_file, strerror(errno));
+		return -1;
+	}
+	n = getline(&line, &size, f);
+	fclose(f);
+	if (n == -1) {
+		free(line);
+		*password = xstrdup("");
+		return 0;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	*password = line;
+	return 0;
+}

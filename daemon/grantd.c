@@ -1,0 +1,178 @@
+/*
+ * grantd.c: start-up, signals and the one event loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "grantd.h"
+
+time_t			 grantd_started;
+struct config		*grantd_config;
+
+static struct event_base *grantd_base;
+static int		 grantd_stopping;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: grantd -c FILE [-f] [-t | --migrate]\n"
+	    "  -c FILE     configuration file (grantd.conf)\n"
+	    "  -f          stay in the foreground, log to stderr\n"
+	    "  -t          check the configuration and exit\n"
+	    "  --migrate   apply pending schema migrations and exit\n"
+	    "  -V          print the version and exit\n");
+	exit(2);
+}
+
+static void
+grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct config	*c;
+	char		 err[GRANT_ERRLEN];
+
+	switch (sig) {
+	case SIGHUP:
+		sd_notify(0, "RELOADING=1");
+		if ((c = config_load(grantd_config->path, err, sizeof err))
+		    == NULL)
+			log_warnx("reload failed, keeping the old configuration:"
+			    " %s", err);
+		else {
+			if (strcmp(c->api_socket, grantd_config->api_socket) != 0)
+				log_warnx("reload: [api] socket changes only "
+				    "at restart");
+			log_set_level(c->log_level);
+			db_set_config(c);
+			config_free(grantd_config);
+			grantd_config = c;
+			log_info("configuration reloaded");
+		}
+		sd_notify(0, "READY=1");
+		break;
+	case SIGTERM:
+	case SIGINT:
+		if (grantd_stopping) {
+			log_info("second signal, exiting now");
+			exit(0);
+		}
+		/* Stop taking requests; the loop ends after current work. */
+		grantd_stopping = 1;
+		log_info("shutting down");
+		sd_notify(0, "STOPPING=1");
+		api_close();
+		event_base_loopexit(grantd_base, NULL);
+		break;
+	}
+}
+
+static int
+grantd_migrate(void)
+{
+	char	err[GRANT_ERRLEN];
+
+	if (db_init(grantd_config, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (migrate_apply(grantd_config, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		db_shutdown();
+		return 1;
+	}
+	db_shutdown();
+	return 0;
+}
+
+static int
+grantd_run(int foreground)
+{
+	struct event	*sigs[4];
+	const int	 signums[4] = { SIGHUP, SIGTERM, SIGINT, 0 };
+	char		 err[GRANT_ERRLEN];
+	int		 i, rc;
+
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+	grantd_started = time(NULL);
+	if ((grantd_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+
+	db_set_check(migrate_check);
+	if ((rc = db_init(grantd_config, err, sizeof err)) == -2)
+		fatalx("%s", err);	/* wrong schema: refuse to start */
+	if (rc == -1)
+		log_warnx("database: %s; retrying in the background", err);
+	db_start(grantd_base);
+	if (api_listen(grantd_base, grantd_config->api_socket, err,
+	    sizeof err) == -1)
+		fatalx("%s", err);
+	for (i = 0; signums[i] != 0; i++) {
+		sigs[i] = evsignal_new(grantd_base, signums[i],
+		    grantd_signal_cb, NULL);
+		evsignal_add(sigs[i], NULL);
+	}
+	log_info("grantd %s ready on %s", PACKAGE_VERSION,
+	    grantd_config->api_socket);
+	sd_notify(0, "READY=1");
+
+	event_base_dispatch(grantd_base);
+
+	api_close();
+	db_shutdown();
+	for (i = 0; signums[i] != 0; i++)
+		event_free(sigs[i]);
+	event_base_free(grantd_base);
+	config_free(grantd_config);
+	log_info("stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "migrate", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*path = NULL;
+	char		 err[GRANT_ERRLEN];
+	int		 ch, foreground = 0, test = 0, migrate = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:ftVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 't': test = 1; break;
+		case 'm': migrate = 1; break;
+		case 'V': printf("grantd %s\n", PACKAGE_VERSION); return 0;
+		default: usage();
+		}
+	}
+	if (path == NULL || optind != argc || (test && migrate))
+		usage();
+	if ((grantd_config = config_load(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "grantd: %s\n", err);
+		return 1;
+	}
+	if (test) {
+		printf("grantd: configuration %s is OK\n", path);
+		config_free(grantd_config);
+		return 0;
+	}
+	log_init("grantd", foreground || migrate, grantd_config->log_level);
+	if (migrate) {
+		ch = grantd_migrate();
+		config_free(grantd_config);
+		return ch;
+	}
+	return grantd_run(foreground);
+}

@@ -1,0 +1,123 @@
+/* grantd.h: the daemon's one private header. */
+#ifndef GRANTD_H
+#define GRANTD_H
+
+#include <sys/types.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+#include <mysql.h>
+
+#include "grant.h"
+
+#define GRANTD_SCHEMA_VERSION 1	/* highest sql/NNN-*.sql this binary knows */
+
+/* config.c */
+struct config {
+	char		*path;
+	/* [grantd] */
+	enum log_level	 log_level;
+	/* [api] */
+	char		*api_socket;
+	long		 admin_uid;		/* -1: the uid running --migrate */
+	/* [database] */
+	char		*db_socket;
+	char		*db_host;
+	long		 db_port;
+	char		*db_name;
+	char		*db_user;
+	char		*db_password_file;
+	char		*db_migrations;
+	long		 db_timeout;
+};
+struct config	*config_load(const char *, char *, size_t);
+void		 config_free(struct config *);
+int		 config_read_password(const struct config *, char **, char *,
+		     size_t);
+const char	*config_key_name(size_t, const char **);
+
+/* db.c */
+enum db_state { DB_DOWN, DB_UP };
+int		 db_init(const struct config *, char *, size_t);
+void		 db_start(struct event_base *);
+void		 db_set_config(const struct config *);
+void		 db_set_check(int (*)(char *, size_t));
+void		 db_shutdown(void);
+int		 db_available(void);
+enum db_state	 db_state(void);
+const char	*db_last_error(void);
+int		 db_lost(void);
+int		 db_begin(void);
+int		 db_commit(void);
+void		 db_rollback(void);
+long long	 db_exec(const char *, const char *, ...);
+long long	 db_insert_id(void);
+json_t		*db_query(const char *, const char *, ...);
+json_t		*db_query_row(const char *, const char *, ...);
+int		 db_raw(const char *);
+unsigned int	 db_errno(void);
+MYSQL		*db_handle(void);
+
+/* migrate.c */
+int		 migrate_check(char *, size_t);
+int		 migrate_apply(const struct config *, char *, size_t);
+int		 migrate_schema_version(void);
+
+/* audit.c */
+int		 audit_append(const char *, const char *, const char *, json_t *);
+json_t		*audit_verify(void);
+
+/* api.c */
+#define ROLE_ADMIN	0x1
+#define ROLE_OFFICER	0x2
+#define ROLE_ASSESSOR	0x4
+#define ROLE_FINANCE	0x8
+#define ROLE_ANY	0x0
+#define ROLE_NOBODY	0x100	/* no grantd user needed */
+
+struct api_req {
+	struct evhttp_request	*req;
+	const char		*path;		/* without query string */
+	char			*parts[8];	/* path split on '/' */
+	int			 nparts;
+	struct evkeyvalq	*query;
+	json_t			*body;
+	uid_t			 uid;
+	long long		 user_id;
+	char			 user_name[64];
+	int			 roles;
+};
+typedef void	(*api_handler)(struct api_req *);
+struct api_route {
+	const char	*method;
+	const char	*pattern;	/* '*' matches one path segment */
+	int		 roles;
+	api_handler	 handler;
+};
+
+int		 api_listen(struct event_base *, const char *, char *, size_t);
+void		 api_close(void);
+void		 api_reply(struct api_req *, int, json_t *);
+void		 api_error(struct api_req *, int, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+void		 api_db_error(struct api_req *);
+const char	*api_query(struct api_req *, const char *);
+const char	*api_str(struct api_req *, const char *);
+int		 api_money(struct api_req *, const char *, int, int64_t *);
+int		 roles_parse(const char *, int *, char *, size_t);
+char		*roles_format(int);
+
+/* api-status.c, api-funds.c, api-rounds.c, api-budget.c, api-users.c, api-audit.c */
+extern const struct api_route api_status_routes[];
+extern const struct api_route api_fund_routes[];
+extern const struct api_route api_round_routes[];
+extern const struct api_route api_budget_routes[];
+extern const struct api_route api_user_routes[];
+extern const struct api_route api_audit_routes[];
+
+/* grantd.c */
+extern time_t		 grantd_started;
+extern struct config	*grantd_config;
+
+#endif

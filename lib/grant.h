@@ -1,0 +1,61 @@
+/* grant.h: what grantd and grantctl share. */
+#ifndef GRANT_H
+#define GRANT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define GRANT_ERRLEN 256
+#define GRANT_CURRENCY "GBP"
+#define GRANT_DISPLAY_TZ "Europe/London"
+#define GRANT_DEFAULT_SOCKET "/run/grantd/grantd.sock"
+
+/* money.c: amounts are integer pence, never floating point. */
+#define MONEY_MAX_PENCE ((int64_t)999999999999999)	/* £9.99 trillion */
+#define MONEY_BUFLEN 32
+int		 money_parse(const char *, int64_t *, char *, size_t);
+const char	*money_format(int64_t, char *, size_t);
+
+/* date.c: UTC for storage and the API, Europe/London for people. */
+int		 date_parse_local(const char *, int, time_t *, char *, size_t);
+int		 date_parse_utc(const char *, time_t *);
+const char	*date_format_utc(time_t, char *, size_t);
+const char	*date_format_local(time_t, char *, size_t);
+int		 date_year_local(time_t);
+
+/* state.c: the lifecycles named in DESIGN.md, as tables of legal moves. */
+enum state_machine {
+	STATE_ROUND,
+	STATE_APPLICATION,
+	STATE_GRANT,
+	STATE_TRANCHE,
+	STATE_PAYRUN,
+};
+int		 state_valid(enum state_machine, const char *);
+int		 state_can_move(enum state_machine, const char *, const char *);
+const char	*state_machine_name(enum state_machine);
+
+/* log.c */
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+void		 log_init(const char *, int, enum log_level);
+void		 log_set_level(enum log_level);
+int		 log_level_parse(const char *, enum log_level *);
+void		 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void		 fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* util.c */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+char		*xstrdup(const char *);
+int		 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
+void		 errfmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+int		 code_valid(const char *, size_t);
+void		 sha256_hex(const void *, size_t, char [65]);
+
+#endif

@@ -1,0 +1,168 @@
+# lib.sh: shared by the integration tests. Each test gets its own database
+# on the session's real MariaDB server and its own grantd, driven only
+# through grantctl, and checks exact outputs and exit codes.
+#
+# The MariaDB server comes from scripts/test, through:
+#   GRANTD_TEST_DB_SOCKET         its Unix socket
+#   GRANTD_TEST_DB_PASSWORD_FILE  password of the 'grantd' user
+#   GRANTD_TEST_DB_DIR            its directory, for tests that restart it
+
+set -u
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+. "$top_srcdir/scripts/services.sh"
+
+TEST_NAME=$(basename "$0" .sh)
+if [ -z "${GRANTD_TEST_DB_SOCKET:-}" ]; then
+	echo "SKIP: $TEST_NAME needs a MariaDB server (run scripts/test)"
+	exit 77
+fi
+
+T=$(mktemp -d /tmp/grantd-test.XXXXXX)
+chmod 755 "$T"
+DB="grantd_t_${TEST_NAME}_$$"
+GRANTD="$top_builddir/grantd"
+# A copy any uid may run, for the tests that call grantd as someone else.
+cp "$top_builddir/grantctl" "$T/grantctl"
+GRANTCTL="$T/grantctl"
+export GRANTD_SOCKET="$T/grantd.sock"
+GRANTD_PID=""
+PASSED=0
+FAILED=0
+
+write_config() {
+	cat >"$T/grantd.conf" <<CONF
+# written by tests/integration/lib.sh
+[grantd]
+log_level = debug
+
+[api]
+socket = $GRANTD_SOCKET
+
+[database]
+socket = $GRANTD_TEST_DB_SOCKET
+name = $DB
+user = grantd
+password_file = $GRANTD_TEST_DB_PASSWORD_FILE
+migrations = $top_srcdir/sql
+timeout = 2
+CONF
+}
+
+cleanup() {
+	stop_grantd
+	mariadb_sql "$GRANTD_TEST_DB_DIR" "DROP DATABASE IF EXISTS \`$DB\`" \
+	    >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+start_grantd() {
+	"$GRANTD" -c "$T/grantd.conf" -f >>"$T/grantd.log" 2>&1 &
+	GRANTD_PID=$!
+	for _ in $(seq 1 100); do
+		[ -S "$GRANTD_SOCKET" ] && return 0
+		kill -0 "$GRANTD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "grantd did not start; its log:"
+	cat "$T/grantd.log"
+	exit 1
+}
+
+stop_grantd() {
+	[ -n "$GRANTD_PID" ] || return 0
+	kill -TERM "$GRANTD_PID" 2>/dev/null
+	wait "$GRANTD_PID" 2>/dev/null
+	GRANTD_EXIT=$?
+	GRANTD_PID=""
+}
+
+# setup: a fresh database, migrated, and a running grantd whose first admin
+# is the uid running the tests.
+setup() {
+	write_config
+	mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`" || exit 1
+	"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1 || {
+		cat "$T/grantd.log"; exit 1; }
+	start_grantd
+}
+
+pass() {
+	PASSED=$((PASSED + 1))
+	echo "ok $((PASSED + FAILED)) - $1"
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	echo "not ok $((PASSED + FAILED)) - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+}
+
+# run CMD...: run it, keeping stdout in OUT, stderr in ERR, status in RC.
+run() {
+	OUT=$("$@" 2>"$T/stderr")
+	RC=$?
+	ERR=$(cat "$T/stderr")
+}
+
+# ok DESC CMD...: CMD must succeed.
+ok() {
+	desc=$1; shift
+	run "$@"
+	if [ "$RC" = 0 ]; then pass "$desc"; else
+		fail "$desc" "exit $RC" "stderr: $ERR"; fi
+}
+
+# fails DESC STATUS TEXT CMD...: CMD must exit STATUS with TEXT on stderr.
+fails() {
+	desc=$1; status=$2; text=$3; shift 3
+	run "$@"
+	if [ "$RC" = "$status" ] && printf '%s' "$ERR" | grep -qF -- "$text"; then
+		pass "$desc"
+	else
+		fail "$desc" "wanted exit $status and '$text'" \
+		    "got exit $RC, stderr: $ERR" "stdout: $OUT"
+	fi
+}
+
+# has DESC TEXT: the last command's stdout contains TEXT.
+has() {
+	if printf '%s' "$OUT" | grep -qF -- "$2"; then pass "$1"; else
+		fail "$1" "wanted '$2' in:" "$OUT"; fi
+}
+
+# lacks DESC TEXT: the last command's stdout does not contain TEXT.
+lacks() {
+	if printf '%s' "$OUT" | grep -qF -- "$2"; then
+		fail "$1" "did not want '$2' in:" "$OUT"; else pass "$1"; fi
+}
+
+# same DESC WANT GOT
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1" "wanted: $2" "got:    $3"; fi
+}
+
+# sql SQL: query the test's database directly (tests that tamper).
+sql() {
+	mariadb --no-defaults --socket="$GRANTD_TEST_DB_SOCKET" -uroot -N -B \
+	    "$DB" -e "$1"
+}
+
+# as_nobody CMD...: run as uid 65534, which has no grantd user.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+finish() {
+	echo "1..$((PASSED + FAILED))"
+	if [ "$FAILED" -gt 0 ]; then
+		echo "# $FAILED of $((PASSED + FAILED)) checks failed; grantd log:"
+		tail -40 "$T/grantd.log" | sed 's/^/# /'
+		exit 1
+	fi
+	exit 0
+}
