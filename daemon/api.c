@@ -297,7 +297,7 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct api_route	*rt;
 	struct evkeyvalq	 query;
-	char			*path, *p, *tok, *decoded;
+	char			*path, *split, *p, *tok, *decoded;
 	const char		*method, *qs;
 	int			 wrong;
 
@@ -314,7 +314,7 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	path = xstrdup(evhttp_uri_get_path(uri) != NULL ?
 	    evhttp_uri_get_path(uri) : "/");
 	r.path = path;
-	p = path;
+	p = split = xstrdup(path);
 	while ((tok = strsep(&p, "/")) != NULL)
 		if (*tok != '\0' && r.nparts < 8) {
 			decoded = evhttp_uridecode(tok, 0, NULL);
@@ -343,6 +343,7 @@ out:
 		free(r.parts[--r.nparts]);
 	evhttp_clear_headers(&query);
 	json_decref(r.body);
+	free(split);
 	free(path);
 }
 

@@ -17,6 +17,7 @@
 #define DB_MAX_PARAMS	32
 #define DB_BACKOFF_MAX	30	/* seconds between reconnection attempts */
 #define DB_PING_IDLE	1	/* ping a connection idle this long before use */
+#define DB_RETRY_MS	250	/* least time between connection attempts */
 
 static MYSQL			*db_my;
 static const struct config	*db_conf;
@@ -26,9 +27,19 @@ static int			 db_backoff = 1;
 static char			 db_err[512] = "not connected yet";
 static unsigned int		 db_last_errno;
 static time_t			 db_used;
+static long long		 db_tried;	/* last connection attempt, ms */
 static int			(*db_check)(char *, size_t);
 
 static void	db_retry_cb(evutil_socket_t, short, void *);
+
+static long long
+db_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 MYSQL *
 db_handle(void)
@@ -65,6 +76,7 @@ db_connect(char *err, size_t errlen)
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 
+	db_tried = db_now_ms();
 	if (config_read_password(db_conf, &password, err, errlen) == -1)
 		return -1;
 	if ((my = mysql_init(NULL)) == NULL)
@@ -243,13 +255,22 @@ db_lost(void)
 
 /*
  * Before a request uses the connection: if it sat idle, check it is still
- * there, and reconnect at once if the server restarted meanwhile.
+ * there, and reconnect at once if the server restarted meanwhile. While it
+ * is down, a request may try every DB_RETRY_MS, so service resumes as soon
+ * as the server is back rather than when the backoff timer next fires, and
+ * a burst of requests cannot hold the loop in connect attempts.
  */
 int
 db_available(void)
 {
 	char	err[sizeof db_err];
 
+	if (db_my == NULL && db_now_ms() - db_tried >= DB_RETRY_MS) {
+		if (db_connect(err, sizeof err) < 0)
+			snprintf(db_err, sizeof db_err, "%s", err);
+		else
+			log_info("database: connected again");
+	}
 	if (db_my != NULL && time(NULL) - db_used >= DB_PING_IDLE &&
 	    mysql_ping(db_my) != 0) {
 		log_warnx("database: connection lost: %s", mysql_error(db_my));

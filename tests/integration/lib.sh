@@ -120,7 +120,8 @@ ok() {
 fails() {
 	desc=$1; status=$2; text=$3; shift 3
 	run "$@"
-	if [ "$RC" = "$status" ] && printf '%s' "$ERR" | grep -qF -- "$text"; then
+	if [ "$RC" = "$status" ] && { [ -z "$text" ] ||
+	    printf '%s' "$ERR" | grep -qF -- "$text"; }; then
 		pass "$desc"
 	else
 		fail "$desc" "wanted exit $status and '$text'" \

@@ -1,0 +1,35 @@
+# migrate.sh: schema migrations apply once, in order, and grantd refuses to
+# start on a schema it does not match.
+. "$top_srcdir/tests/integration/lib.sh"
+write_config
+mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
+
+fails "an empty database is refused" 1 "the database has no grantd schema yet: run grantd -c FILE --migrate" \
+    "$GRANTD" -c "$T/grantd.conf" -f
+ok "migrate" "$GRANTD" -c "$T/grantd.conf" --migrate
+ok "migrate again is harmless" "$GRANTD" -c "$T/grantd.conf" --migrate
+run sql "SELECT version, CHAR_LENGTH(checksum) FROM schema_migrations"
+same "recorded with a checksum" "$(printf '1\t64')" "$OUT"
+run sql "SELECT COUNT(*) FROM users WHERE roles = 'admin'"
+same "one first admin" "1" "$OUT"
+
+# Migrations are read from a copy we can tamper with.
+mkdir "$T/sql"
+cp "$top_srcdir"/sql/*.sql "$T/sql/"
+sed -i "s|^migrations = .*|migrations = $T/sql|" "$T/grantd.conf"
+echo "-- edited" >>"$T/sql/001-foundation.sql"
+fails "an edited applied migration is refused" 1 "migration 001-foundation.sql was changed after it was applied" \
+    "$GRANTD" -c "$T/grantd.conf" -f
+cp "$top_srcdir"/sql/001-foundation.sql "$T/sql/"
+
+printf 'CREATE TABLE later (id INT);\n' >"$T/sql/002-later.sql"
+fails "a pending migration is refused" 1 "1 schema migration pending: run grantd -c FILE --migrate" \
+    "$GRANTD" -c "$T/grantd.conf" -f
+fails "a migration newer than the binary is not applied" 1 "migration 002-later.sql is newer than this grantd" \
+    "$GRANTD" -c "$T/grantd.conf" --migrate
+rm "$T/sql/002-later.sql"
+
+sql "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099-future.sql', REPEAT('a', 64))"
+fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version 1)" \
+    "$GRANTD" -c "$T/grantd.conf" -f
+finish
