@@ -26,8 +26,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ "fund", "show", "CODE", "", 1, 1,
 	    "Show a fund, its rounds and its budget transfers.", cmd_fund_show },
 
-	{ "round", "create", "FUND --title TITLE --opens DATE --closes DATE "
-	    "--budget AMOUNT [--rolling] [--max-award AMOUNT] "
+	{ "round", "create", "FUND --title TITLE --opens DATE "
+	    "(--closes DATE | --rolling) --budget AMOUNT [--max-award AMOUNT] "
 	    "[--priority TEXT]... [--criterion NAME:WEIGHT]...",
 	    "title=,opens=,closes=,budget=,rolling,max-award=,priority=*,"
 	    "criterion=*", 1, 1,
@@ -81,10 +81,12 @@ cmd_print_usage(FILE *f, const struct cmd_entry *e)
 	    *e->usage != '\0' ? " " : "", e->usage);
 }
 
-static void
+/* Help for every command, or those whose noun starts with noun; how many. */
+static int
 cmd_help(FILE *f, const char *noun)
 {
-	size_t	i;
+	size_t	i, n = noun != NULL ? strlen(noun) : 0;
+	int	shown = 0;
 
 	if (noun == NULL)
 		fprintf(f, "usage: grantctl [--json] [--socket PATH] NOUN VERB "
@@ -92,14 +94,16 @@ cmd_help(FILE *f, const char *noun)
 		    "YYYY-MM-DD, UK time.\nExit status: 0 done, 1 failed, 2 "
 		    "usage error.\n\nCommands:\n");
 	for (i = 0; i < NCMDS; i++) {
-		if (noun != NULL && strcmp(cmd_table[i].noun, noun) != 0)
+		if (noun != NULL && strncmp(cmd_table[i].noun, noun, n) != 0)
 			continue;
 		fprintf(f, "  %s%s%s%s%s\n      %s\n", cmd_table[i].noun,
 		    cmd_table[i].verb ? " " : "",
 		    cmd_table[i].verb ? cmd_table[i].verb : "",
 		    *cmd_table[i].usage ? " " : "", cmd_table[i].usage,
 		    cmd_table[i].help);
+		shown++;
 	}
+	return shown;
 }
 
 int
@@ -304,8 +308,11 @@ cmd_main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			cmd_json = 1;
-		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--socket") == 0) {
+			if (i + 1 == argc)
+				return cmd_usage_error("--socket needs a path");
 			client_socket = argv[++i];
+		}
 		else if (strncmp(argv[i], "--socket=", 9) == 0)
 			client_socket = argv[i] + 9;
 		else if (strcmp(argv[i], "-h") == 0 ||
@@ -320,7 +327,8 @@ cmd_main(int argc, char **argv)
 		return CMD_USAGE;
 	}
 	if (strcmp(argv[i], "help") == 0) {
-		cmd_help(stdout, i + 1 < argc ? argv[i + 1] : NULL);
+		if (cmd_help(stdout, i + 1 < argc ? argv[i + 1] : NULL) == 0)
+			return cmd_usage_error("unknown command: %s", argv[i + 1]);
 		return CMD_OK;
 	}
 	if ((rc = cmd_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &e))

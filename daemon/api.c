@@ -23,8 +23,9 @@
 
 #define API_MAX_BODY	(1024 * 1024)
 
-static struct evhttp	*api_http;
-static char		*api_socket_path;
+static struct evhttp			*api_http;
+static struct evhttp_bound_socket	*api_bound;
+static char				*api_socket_path;
 
 static const struct api_route *const api_tables[] = {
 	api_status_routes, api_fund_routes, api_round_routes,
@@ -396,7 +397,7 @@ api_listen(struct event_base *base, const char *path, char *err,
 	evhttp_set_allowed_methods(api_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(api_http, api_request_cb, NULL);
-	if (evhttp_accept_socket_with_handle(api_http, fd) == NULL) {
+	if ((api_bound = evhttp_accept_socket_with_handle(api_http, fd)) == NULL) {
 		errfmt(err, errlen, "api socket %s: cannot accept", path);
 		close(fd);
 		evhttp_free(api_http);
@@ -407,9 +408,22 @@ api_listen(struct event_base *base, const char *path, char *err,
 	return 0;
 }
 
+/* Refuse new connections; those open may finish. */
+void
+api_stop_accepting(void)
+{
+	if (api_bound != NULL) {
+		evhttp_del_accept_socket(api_http, api_bound);
+		api_bound = NULL;
+	}
+	if (api_socket_path != NULL)
+		unlink(api_socket_path);
+}
+
 void
 api_close(void)
 {
+	api_stop_accepting();
 	if (api_http != NULL) {
 		evhttp_free(api_http);
 		api_http = NULL;

@@ -19,23 +19,25 @@ struct config		*grantd_config;
 static struct event_base *grantd_base;
 static int		 grantd_stopping;
 
-static void
-usage(void)
+static __attribute__((noreturn)) void
+usage(int status)
 {
-	fprintf(stderr, "usage: grantd -c FILE [-f] [-t | --migrate]\n"
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: grantd -c FILE [-f] [-t | --migrate] | -V\n"
 	    "  -c FILE     configuration file (grantd.conf)\n"
 	    "  -f          stay in the foreground, log to stderr\n"
 	    "  -t          check the configuration and exit\n"
 	    "  --migrate   apply pending schema migrations and exit\n"
 	    "  -V          print the version and exit\n");
-	exit(2);
+	exit(status);
 }
 
 static void
 grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct config	*c;
-	char		 err[GRANT_ERRLEN];
+	static const struct timeval	 drain = { 0, 200000 };
+	struct config			*c;
+	char				 err[GRANT_ERRLEN];
 
 	switch (sig) {
 	case SIGHUP:
@@ -62,12 +64,15 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 			log_info("second signal, exiting now");
 			exit(0);
 		}
-		/* Stop taking requests; the loop ends after current work. */
+		/*
+		 * Stop taking connections at once; give replies already
+		 * written a moment to reach their clients, then end the loop.
+		 */
 		grantd_stopping = 1;
 		log_info("shutting down");
 		sd_notify(0, "STOPPING=1");
-		api_close();
-		event_base_loopexit(grantd_base, NULL);
+		api_stop_accepting();
+		event_base_loopexit(grantd_base, &drain);
 		break;
 	}
 }
@@ -154,11 +159,12 @@ main(int argc, char **argv)
 		case 't': test = 1; break;
 		case 'm': migrate = 1; break;
 		case 'V': printf("grantd %s\n", PACKAGE_VERSION); return 0;
-		default: usage();
+		case 'h': usage(0);
+		default: usage(2);
 		}
 	}
 	if (path == NULL || optind != argc || (test && migrate))
-		usage();
+		usage(2);
 	if ((grantd_config = config_load(path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "grantd: %s\n", err);
 		return 1;

@@ -97,6 +97,7 @@ struct api_route {
 };
 
 int		 api_listen(struct event_base *, const char *, char *, size_t);
+void		 api_stop_accepting(void);
 void		 api_close(void);
 void		 api_reply(struct api_req *, int, json_t *);
 void		 api_error(struct api_req *, int, const char *, ...)

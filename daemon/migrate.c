@@ -230,6 +230,12 @@ migrate_check(char *err, size_t errlen)
 	    errlen)) == NULL)
 		return -1;
 	rc = migrate_compare(m, n, &pending, err, errlen);
+	if (rc == 0 && n > 0 && m[n - 1].version > GRANTD_SCHEMA_VERSION) {
+		errfmt(err, errlen, "migration %s is newer than this grantd "
+		    "(version %d): install the newer grantd, or remove the file",
+		    m[n - 1].name, GRANTD_SCHEMA_VERSION);
+		rc = -1;
+	}
 	migrate_free(m, n);
 	if (rc == 0 && pending > 0) {
 		errfmt(err, errlen, "%d schema migration%s pending: run "

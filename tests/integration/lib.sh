@@ -160,6 +160,10 @@ as_nobody() {
 
 finish() {
 	echo "1..$((PASSED + FAILED))"
+	if [ $((PASSED + FAILED)) -eq 0 ]; then
+		echo "# no checks ran"
+		exit 1
+	fi
 	if [ "$FAILED" -gt 0 ]; then
 		echo "# $FAILED of $((PASSED + FAILED)) checks failed; grantd log:"
 		tail -40 "$T/grantd.log" | sed 's/^/# /'

@@ -23,12 +23,18 @@ fails "an edited applied migration is refused" 1 "migration 001-foundation.sql w
 cp "$top_srcdir"/sql/001-foundation.sql "$T/sql/"
 
 printf 'CREATE TABLE later (id INT);\n' >"$T/sql/002-later.sql"
-fails "a pending migration is refused" 1 "1 schema migration pending: run grantd -c FILE --migrate" \
+fails "a migration newer than the binary stops the start" 1 "migration 002-later.sql is newer than this grantd (version 1): install the newer grantd, or remove the file" \
     "$GRANTD" -c "$T/grantd.conf" -f
-fails "a migration newer than the binary is not applied" 1 "migration 002-later.sql is newer than this grantd" \
+fails "and is not applied" 1 "migration 002-later.sql is newer than this grantd" \
     "$GRANTD" -c "$T/grantd.conf" --migrate
 rm "$T/sql/002-later.sql"
 
+# A pending migration the binary knows: simulate by forgetting 001.
+sql "DELETE FROM schema_migrations"
+fails "a pending migration is refused" 1 "1 schema migration pending: run grantd -c FILE --migrate" \
+    "$GRANTD" -c "$T/grantd.conf" -f
+
+sql "INSERT INTO schema_migrations (version, name, checksum) SELECT 1, '001-foundation.sql', '$(sha256sum "$top_srcdir/sql/001-foundation.sql" | cut -d' ' -f1)'"
 sql "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099-future.sql', REPEAT('a', 64))"
 fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version 1)" \
     "$GRANTD" -c "$T/grantd.conf" -f
