@@ -54,3 +54,27 @@ cmd_user_list(struct args *a)
 	json_decref(r);
 	return CMD_OK;
 }
+
+int
+cmd_user_notify(struct args *a)
+{
+	json_t	*body, *r;
+	char	*path;
+
+	if (!args_has(a, "digest"))
+		return cmd_usage_error("user notify needs --digest "
+		    "daily|immediate|off");
+	body = json_pack("{s:s}", "digest", args_get(a, "digest"));
+	path = client_path("/v1/users/", a->argv[0], "/notify");
+	r = client_call("POST", path, body);
+	json_decref(body);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("%s will be told: %s.\n", out_str(r, "name"),
+	    out_str(r, "notify"));
+	json_decref(r);
+	return CMD_OK;
+}

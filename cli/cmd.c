@@ -64,6 +64,33 @@ static const struct cmd_entry cmd_table[] = {
 	    "finance.", cmd_user_add },
 	{ "user", "list", "", "", 0, 0, "List users and their roles.",
 	    cmd_user_list },
+	{ "user", "notify", "NAME --digest daily|immediate|off", "digest=", 1, 1,
+	    "Choose how a user hears about work: one daily digest, each "
+	    "event at once, or not at all.", cmd_user_notify },
+
+	{ "outbox", "list", "[--failed | --state STATE] [--reference REF]",
+	    "failed,state=,reference=", 0, 0,
+	    "List outgoing email: queued, sending, sent or failed.",
+	    cmd_outbox_list },
+	{ "outbox", "show", "ID", "", 1, 1,
+	    "Show one outgoing email, with what was sent.", cmd_outbox_show },
+	{ "outbox", "retry", "ID", "", 1, 1,
+	    "Send a failed email again.", cmd_outbox_retry },
+	{ "outbox", "test", "--to ADDRESS [--name NAME] [--note TEXT]",
+	    "to=,name=,note=", 0, 0,
+	    "Queue a test email, to check that mail leaves and arrives.",
+	    cmd_outbox_test },
+
+	{ "notify", "digests", "", "", 0, 0,
+	    "Send the staff digests that are waiting now, without waiting "
+	    "for the daily hour.", cmd_notify_digests },
+
+	{ "template", "list", "", "", 0, 0,
+	    "List the email templates and the files they come from.",
+	    cmd_template_list },
+	{ "template", "preview", "NAME [--app REF]", "app=", 1, 1,
+	    "Show a template filled in, without sending it.",
+	    cmd_template_preview },
 
 	{ "audit", "list", "[--limit N] [--entity CODE]", "limit=,entity=", 0, 0,
 	    "Show the latest audit log entries.", cmd_audit_list },

@@ -75,6 +75,14 @@ int		 cmd_budget_transfer(struct args *);
 int		 cmd_budget_list(struct args *);
 int		 cmd_user_add(struct args *);
 int		 cmd_user_list(struct args *);
+int		 cmd_user_notify(struct args *);
+int		 cmd_outbox_list(struct args *);
+int		 cmd_outbox_show(struct args *);
+int		 cmd_outbox_retry(struct args *);
+int		 cmd_outbox_test(struct args *);
+int		 cmd_notify_digests(struct args *);
+int		 cmd_template_list(struct args *);
+int		 cmd_template_preview(struct args *);
 int		 cmd_audit_list(struct args *);
 int		 cmd_audit_verify(struct args *);
 

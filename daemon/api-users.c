@@ -94,7 +94,48 @@ api_user_list(struct api_req *r)
 	api_reply(r, 200, json_pack("{s:o}", "users", rows));
 }
 
+/* How a user hears about work: daily digest, at once, or not at all. */
+static void
+api_user_notify(struct api_req *r)
+{
+	const char	*name = r->parts[2], *how = api_str(r, "digest");
+	long long	 rc;
+
+	if (how == NULL || (strcmp(how, "daily") != 0 &&
+	    strcmp(how, "immediate") != 0 && strcmp(how, "off") != 0)) {
+		api_error(r, 400, "--digest must be daily, immediate or off");
+		return;
+	}
+	if (!(r->roles & ROLE_ADMIN) && strcmp(name, r->user_name) != 0) {
+		api_error(r, 403, "only an admin may change another user's "
+		    "notifications");
+		return;
+	}
+	if (db_begin() == -1 || (rc = db_exec("UPDATE users SET notify = ? "
+	    "WHERE name = ?", "ss", how, name)) == -1)
+		goto dberr;
+	if (rc == 0) {
+		json_t *row = db_query_row("SELECT id FROM users WHERE name = ?",
+		    "s", name);
+		int missing = row != NULL && json_is_null(row);
+		json_decref(row);
+		if (missing) {
+			db_rollback();
+			api_error(r, 404, "no user %s", name);
+			return;
+		}
+	}
+	if (audit_append(r->user_name, "user.notify", name,
+	    json_pack("{s:s}", "digest", how)) == -1 || db_commit() == -1)
+		goto dberr;
+	api_reply(r, 200, json_pack("{s:s,s:s}", "name", name, "notify", how));
+	return;
+dberr:
+	api_db_error(r);
+}
+
 const struct api_route api_user_routes[] = {
+	{ "POST", "/v1/users/*/notify", ROLE_ANY, api_user_notify },
 	{ "GET", "/v1/users", ROLE_ANY, api_user_list },
 	{ "POST", "/v1/users", ROLE_ADMIN, api_user_add },
 	{ NULL, NULL, 0, NULL }

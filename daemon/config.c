@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grantd.h"
 
@@ -16,7 +17,7 @@
 #define PKGDATADIR "/usr/local/share/grantd"
 #endif
 
-enum config_type { CONF_STRING, CONF_INT, CONF_LOGLEVEL };
+enum config_type { CONF_STRING, CONF_INT, CONF_LOGLEVEL, CONF_CHOICE };
 
 struct config_key {
 	const char	*section;
@@ -25,21 +26,40 @@ struct config_key {
 	size_t		 offset;
 	const char	*def;		/* NULL: unset unless given */
 	long		 min, max;	/* CONF_INT */
+	const char	*choices;	/* CONF_CHOICE: "a|b|c" */
 };
 
 #define S(f) offsetof(struct config, f)
 static const struct config_key config_keys[] = {
-	{ "grantd", "log_level", CONF_LOGLEVEL, S(log_level), "info", 0, 0 },
-	{ "api", "socket", CONF_STRING, S(api_socket), GRANT_DEFAULT_SOCKET, 0, 0 },
-	{ "api", "admin_uid", CONF_INT, S(admin_uid), "-1", -1, INT_MAX },
-	{ "database", "socket", CONF_STRING, S(db_socket), NULL, 0, 0 },
-	{ "database", "host", CONF_STRING, S(db_host), NULL, 0, 0 },
-	{ "database", "port", CONF_INT, S(db_port), "3306", 1, 65535 },
-	{ "database", "name", CONF_STRING, S(db_name), "grantd", 0, 0 },
-	{ "database", "user", CONF_STRING, S(db_user), "grantd", 0, 0 },
-	{ "database", "password_file", CONF_STRING, S(db_password_file), NULL, 0, 0 },
-	{ "database", "migrations", CONF_STRING, S(db_migrations), PKGDATADIR "/sql", 0, 0 },
-	{ "database", "timeout", CONF_INT, S(db_timeout), "5", 1, 300 },
+	{ "grantd", "log_level", CONF_LOGLEVEL, S(log_level), "info", 0, 0, NULL },
+	{ "api", "socket", CONF_STRING, S(api_socket), GRANT_DEFAULT_SOCKET, 0, 0, NULL },
+	{ "api", "admin_uid", CONF_INT, S(admin_uid), "-1", -1, INT_MAX, NULL },
+	{ "database", "socket", CONF_STRING, S(db_socket), NULL, 0, 0, NULL },
+	{ "database", "host", CONF_STRING, S(db_host), NULL, 0, 0, NULL },
+	{ "database", "port", CONF_INT, S(db_port), "3306", 1, 65535, NULL },
+	{ "database", "name", CONF_STRING, S(db_name), "grantd", 0, 0, NULL },
+	{ "database", "user", CONF_STRING, S(db_user), "grantd", 0, 0, NULL },
+	{ "database", "password_file", CONF_STRING, S(db_password_file), NULL, 0, 0, NULL },
+	{ "database", "migrations", CONF_STRING, S(db_migrations), PKGDATADIR "/sql", 0, 0, NULL },
+	{ "database", "timeout", CONF_INT, S(db_timeout), "5", 1, 300, NULL },
+	{ "grantd", "instance", CONF_STRING, S(instance), NULL, 0, 0, NULL },
+	{ "grantd", "templates", CONF_STRING, S(templates), PKGDATADIR "/templates", 0, 0, NULL },
+	{ "grantd", "template_overrides", CONF_STRING, S(template_overrides), NULL, 0, 0, NULL },
+	{ "mail", "transport", CONF_CHOICE, S(mail_transport), "maildir", 0, 0,
+	    "maildir|smtp|sendmail" },
+	{ "mail", "from", CONF_STRING, S(mail_from), "Grants <grants@localhost>", 0, 0, NULL },
+	{ "mail", "maildir", CONF_STRING, S(mail_maildir), "/var/lib/grantd/mail/outbox", 0, 0, NULL },
+	{ "mail", "smtp_url", CONF_STRING, S(mail_smtp_url), "smtp://127.0.0.1:25", 0, 0, NULL },
+	{ "mail", "smtp_user", CONF_STRING, S(mail_smtp_user), NULL, 0, 0, NULL },
+	{ "mail", "smtp_password_file", CONF_STRING, S(mail_smtp_password_file), NULL, 0, 0, NULL },
+	{ "mail", "smtp_starttls", CONF_CHOICE, S(mail_smtp_starttls), "try", 0, 0,
+	    "off|try|required" },
+	{ "mail", "sendmail", CONF_STRING, S(mail_sendmail), "/usr/sbin/sendmail", 0, 0, NULL },
+	{ "mail", "rate_per_minute", CONF_INT, S(mail_rate_per_minute), "120", 1, 100000, NULL },
+	{ "mail", "retry_base", CONF_INT, S(mail_retry_base), "60", 1, 86400, NULL },
+	{ "mail", "max_age", CONF_INT, S(mail_max_age), "172800", 60, 2592000, NULL },
+	{ "mail", "poll_interval", CONF_INT, S(mail_poll_interval), "5", 1, 3600, NULL },
+	{ "notify", "digest_hour", CONF_INT, S(notify_digest_hour), "7", 0, 23, NULL },
 };
 #undef S
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
@@ -51,6 +71,23 @@ config_key_name(size_t i, const char **section)
 		return NULL;
 	*section = config_keys[i].section;
 	return config_keys[i].key;
+}
+
+static int
+config_choice_valid(const char *choices, const char *value)
+{
+	size_t	n = strlen(value);
+	const char *p = choices;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, "|");
+		if (len == n && strncmp(p, value, n) == 0)
+			return 1;
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
 }
 
 static int
@@ -80,6 +117,15 @@ config_set(struct config *c, const struct config_key *k, const char *value,
 			return -1;
 		}
 		*(long *)field = n;
+		return 0;
+	case CONF_CHOICE:
+		if (!config_choice_valid(k->choices, value)) {
+			errfmt(err, errlen, "'%s' is not one of %s", value,
+			    k->choices);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
 		return 0;
 	case CONF_LOGLEVEL:
 		if (log_level_parse(value, (enum log_level *)field) == -1) {
@@ -216,6 +262,11 @@ config_load(const char *path, char *err, size_t errlen)
 		config_free(c);
 		return NULL;
 	}
+	if (c->instance == NULL) {
+		char host[256] = "grantd";
+		gethostname(host, sizeof host - 1);
+		c->instance = xstrdup(host);
+	}
 	return c;
 }
 
@@ -227,38 +278,48 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < NKEYS; i++)
-		if (config_keys[i].type == CONF_STRING)
+		if (config_keys[i].type == CONF_STRING ||
+		    config_keys[i].type == CONF_CHOICE)
 			free(*(char **)((char *)c + config_keys[i].offset));
 	free(c->path);
 	free(c);
 }
 
-/* The password lives in its own file so grantd.conf can be world-readable. */
+/*
+ * Passwords live in their own files so grantd.conf can be world-readable;
+ * the first line is the secret. No file configured: *secret is NULL.
+ */
 int
-config_read_password(const struct config *c, char **password, char *err,
-    size_t errlen)
+config_read_secret(const char *path, char **secret, char *err, size_t errlen)
 {
 	FILE	*f;
 	char	*line = NULL;
 	size_t	 size = 0;
 	ssize_t	 n;
 
-	*password = NULL;
-	if (c->db_password_file == NULL)
+	*secret = NULL;
+	if (path == NULL)
 		return 0;
-	if ((f = fopen(c->db_password_file, "r")) == NULL) {
-		errfmt(err, errlen, "password_file %s: %s",
-		    c->db_password_file, strerror(errno));
+	if ((f = fopen(path, "r")) == NULL) {
+		errfmt(err, errlen, "password_file %s: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	n = getline(&line, &size, f);
 	fclose(f);
 	if (n == -1) {
 		free(line);
-		*password = xstrdup("");
+		*secret = xstrdup("");
 		return 0;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
-	*password = line;
+	*secret = line;
 	return 0;
+}
+
+int
+config_read_password(const struct config *c, char **password, char *err,
+    size_t errlen)
+{
+	return config_read_secret(c->db_password_file, password, err, errlen);
 }

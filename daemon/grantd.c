@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "grantd.h"
+#include "template.h"
 
 time_t			 grantd_started;
 struct config		*grantd_config;
@@ -32,10 +33,51 @@ usage(int status)
 	exit(status);
 }
 
+/*
+ * While stopping: wait for sends under way (at most GRANTD_DRAIN_MAX
+ * checks), then give replies already written a moment to leave.
+ */
+#define GRANTD_DRAIN_MAX 100
+static void
+grantd_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval	 tick = { 0, 100000 };
+	static struct event		*ev;
+	static int			 checks;
+
+	if (ev == NULL)
+		ev = evtimer_new(grantd_base, grantd_drain_cb, NULL);
+	if (outbox_idle() || ++checks > GRANTD_DRAIN_MAX) {
+		event_free(ev);
+		ev = NULL;
+		event_base_loopexit(grantd_base, &tick);
+		return;
+	}
+	evtimer_add(ev, &tick);
+}
+
+/* The mail settings that cannot be checked key by key. */
+static int
+grantd_check_mail(const struct config *c, char *err, size_t errlen)
+{
+	char	*name, *addr;
+	int	 ok;
+
+	outbox_parse_from(c->mail_from, &name, &addr);
+	ok = message_address_valid(addr);
+	free(name);
+	free(addr);
+	if (!ok) {
+		errfmt(err, errlen, "%s: [mail] from = %s has no valid address",
+		    c->path, c->mail_from);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
-	static const struct timeval	 drain = { 0, 200000 };
 	struct config			*c;
 	char				 err[GRANT_ERRLEN];
 
@@ -43,10 +85,13 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 	case SIGHUP:
 		sd_notify(0, "RELOADING=1");
 		if ((c = config_load(grantd_config->path, err, sizeof err))
-		    == NULL)
+		    == NULL || grantd_check_mail(c, err, sizeof err) == -1 ||
+		    template_load_all(c->templates, c->template_overrides, err,
+		    sizeof err) == -1) {
 			log_warnx("reload failed, keeping the old configuration:"
 			    " %s", err);
-		else {
+			config_free(c);
+		} else {
 			if (strcmp(c->api_socket, grantd_config->api_socket) != 0)
 				log_warnx("reload: [api] socket changes only "
 				    "at restart");
@@ -72,7 +117,9 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		log_info("shutting down");
 		sd_notify(0, "STOPPING=1");
 		api_stop_accepting();
-		event_base_loopexit(grantd_base, &drain);
+		outbox_stop();
+		staff_stop();
+		grantd_drain_cb(-1, 0, NULL);
 		break;
 	}
 }
@@ -116,6 +163,9 @@ grantd_run(int foreground)
 	if (rc == -1)
 		log_warnx("database: %s; retrying in the background", err);
 	db_start(grantd_base);
+	curl_loop_init(grantd_base);
+	outbox_start(grantd_base);
+	staff_start(grantd_base);
 	if (api_listen(grantd_base, grantd_config->api_socket, err,
 	    sizeof err) == -1)
 		fatalx("%s", err);
@@ -131,7 +181,11 @@ grantd_run(int foreground)
 	event_base_dispatch(grantd_base);
 
 	api_close();
+	outbox_stop();
+	staff_stop();
+	curl_loop_shutdown();
 	db_shutdown();
+	template_free_all();
 	for (i = 0; signums[i] != 0; i++)
 		event_free(sigs[i]);
 	event_base_free(grantd_base);
@@ -169,14 +223,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "grantd: %s\n", err);
 		return 1;
 	}
+	if (grantd_check_mail(grantd_config, err, sizeof err) == -1 ||
+	    template_load_all(grantd_config->templates,
+	    grantd_config->template_overrides, err, sizeof err) == -1) {
+		fprintf(stderr, "grantd: %s\n", err);
+		config_free(grantd_config);
+		return 1;
+	}
 	if (test) {
 		printf("grantd: configuration %s is OK\n", path);
+		template_free_all();
 		config_free(grantd_config);
 		return 0;
 	}
 	log_init("grantd", foreground || migrate, grantd_config->log_level);
 	if (migrate) {
 		ch = grantd_migrate();
+		template_free_all();
 		config_free(grantd_config);
 		return ch;
 	}

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <curl/curl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <jansson.h>
@@ -11,7 +12,7 @@
 
 #include "grant.h"
 
-#define GRANTD_SCHEMA_VERSION 1	/* highest sql/NNN-*.sql this binary knows */
+#define GRANTD_SCHEMA_VERSION 2	/* highest sql/NNN-*.sql this binary knows */
 
 /* config.c */
 struct config {
@@ -30,11 +31,31 @@ struct config {
 	char		*db_password_file;
 	char		*db_migrations;
 	long		 db_timeout;
+	/* [grantd] */
+	char		*instance;
+	char		*templates;
+	char		*template_overrides;
+	/* [mail] */
+	char		*mail_transport;
+	char		*mail_from;
+	char		*mail_maildir;
+	char		*mail_smtp_url;
+	char		*mail_smtp_user;
+	char		*mail_smtp_password_file;
+	char		*mail_smtp_starttls;
+	char		*mail_sendmail;
+	long		 mail_rate_per_minute;
+	long		 mail_retry_base;
+	long		 mail_max_age;
+	long		 mail_poll_interval;
+	/* [notify] */
+	long		 notify_digest_hour;
 };
 struct config	*config_load(const char *, char *, size_t);
 void		 config_free(struct config *);
 int		 config_read_password(const struct config *, char **, char *,
 		     size_t);
+int		 config_read_secret(const char *, char **, char *, size_t);
 const char	*config_key_name(size_t, const char **);
 
 /* db.c */
@@ -116,6 +137,68 @@ extern const struct api_route api_round_routes[];
 extern const struct api_route api_budget_routes[];
 extern const struct api_route api_user_routes[];
 extern const struct api_route api_audit_routes[];
+extern const struct api_route api_outbox_routes[];
+
+/* curl-loop.c */
+typedef void	(*curl_loop_done_fn)(CURL *, CURLcode, void *);
+void		 curl_loop_init(struct event_base *);
+int		 curl_loop_add(CURL *, curl_loop_done_fn, void *);
+int		 curl_loop_busy(void);
+void		 curl_loop_shutdown(void);
+
+/* message.c */
+struct message_spec {
+	const char	*from_name, *from_addr;
+	const char	*to_name, *to_addr;
+	const char	*reply_to_name, *reply_to_addr;
+	const char	*subject, *body;
+	const char	*message_id;	/* without <> */
+	const char	*in_reply_to;	/* ids without <>, space separated */
+	const char	*references;
+	const char	*auto_submitted;
+	time_t		 date;
+};
+char		*message_build(const struct message_spec *, int, size_t *);
+char		*message_header_value(const char *);
+int		 message_address_valid(const char *);
+
+/* transport.c, transport-smtp.c, transport-sendmail.c, transport-maildir.c */
+enum send_result { SEND_OK, SEND_TEMPFAIL, SEND_PERMFAIL };
+typedef void	(*transport_done_fn)(long long, enum send_result, const char *);
+struct transport {
+	const char	*name;
+	int		 crlf;		/* wants CRLF line ends */
+	void		(*send)(long long, const char *, const char *,
+			    const char *, size_t, transport_done_fn);
+};
+extern const struct transport transport_smtp;
+extern const struct transport transport_sendmail;
+extern const struct transport transport_maildir;
+const struct transport *transport_find(const char *);
+
+/* outbox.c */
+struct outbox_new {
+	const char	*template;
+	const char	*to_addr, *to_name;
+	const char	*reply_to_addr, *reply_to_name;
+	const char	*reference;
+	const char	*in_reply_to, *references;
+	const char	*auto_submitted;	/* NULL: auto-generated */
+	json_t		*vars;
+};
+long long	 outbox_queue(const struct outbox_new *);
+void		 outbox_start(struct event_base *);
+void		 outbox_kick(void);
+void		 outbox_stop(void);
+int		 outbox_idle(void);
+void		 outbox_parse_from(const char *, char **, char **);
+
+/* staff.c */
+int		 staff_notify(int, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+int		 staff_send_digests(int);
+void		 staff_start(struct event_base *);
+void		 staff_stop(void);
 
 /* grantd.c */
 extern time_t		 grantd_started;

@@ -126,3 +126,17 @@ date_year_local(time_t t)
 	localtime_r(&t, &tm);
 	return tm.tm_year + 1900;
 }
+
+/* Today's date in London, "YYYY-MM-DD", and the hour there. */
+void
+date_today_local(char *buf, size_t len, int *hour)
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	date_use_london();
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+	if (hour != NULL)
+		*hour = tm.tm_hour;
+}

@@ -24,6 +24,7 @@ int		 date_parse_utc(const char *, time_t *);
 const char	*date_format_utc(time_t, char *, size_t);
 const char	*date_format_local(time_t, char *, size_t);
 int		 date_year_local(time_t);
+void		 date_today_local(char *, size_t, int *);
 
 /* state.c: the lifecycles named in DESIGN.md, as tables of legal moves. */
 enum state_machine {

@@ -47,11 +47,24 @@ user = grantd
 password_file = $GRANTD_TEST_DB_PASSWORD_FILE
 migrations = $top_srcdir/sql
 timeout = 2
+
+[mail]
+transport = ${MAIL_TRANSPORT:-maildir}
+from = Fast Grants <grants@example.org>
+maildir = $T/sent
+smtp_url = smtp://127.0.0.1:${SMTP_PORT:-1}
+smtp_starttls = off
+retry_base = 1
+max_age = ${MAIL_MAX_AGE:-600}
+poll_interval = 1
 CONF
+	sed -i "s|^\[grantd\]|[grantd]\ntemplates = $top_srcdir/templates|" \
+	    "$T/grantd.conf"
 }
 
 cleanup() {
 	stop_grantd
+	stop_smtp
 	mariadb_sql "$GRANTD_TEST_DB_DIR" "DROP DATABASE IF EXISTS \`$DB\`" \
 	    >/dev/null 2>&1
 	rm -rf "$T"
@@ -87,6 +100,39 @@ setup() {
 	"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1 || {
 		cat "$T/grantd.log"; exit 1; }
 	start_grantd
+}
+
+# start_smtp: a real SMTP server (aiosmtpd) on a free loopback port,
+# writing what it accepts to $T/smtp/.
+SMTP_PID=""
+start_smtp() {
+	: "${SMTP_PORT:=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
+	mkdir -p "$T/smtp"
+	/usr/bin/python3 "$top_srcdir/tests/smtp-server.py" "$SMTP_PORT" \
+	    "$T/smtp" >"$T/smtp.log" 2>&1 &
+	SMTP_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q ready "$T/smtp.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the SMTP server did not start:"; cat "$T/smtp.log"; exit 1
+}
+
+stop_smtp() {
+	[ -n "$SMTP_PID" ] || return 0
+	kill "$SMTP_PID" 2>/dev/null
+	wait "$SMTP_PID" 2>/dev/null
+	SMTP_PID=""
+}
+
+# wait_for DESC SECONDS CMD...: retry CMD until it succeeds.
+wait_for() {
+	desc=$1; secs=$2; shift 2
+	for _ in $(seq 1 $((secs * 10))); do
+		if "$@" >/dev/null 2>&1; then pass "$desc"; return 0; fi
+		sleep 0.1
+	done
+	fail "$desc" "still not true after $secs s: $*"
 }
 
 pass() {

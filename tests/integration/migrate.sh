@@ -9,7 +9,7 @@ fails "an empty database is refused" 1 "the database has no grantd schema yet: r
 ok "migrate" "$GRANTD" -c "$T/grantd.conf" --migrate
 ok "migrate again is harmless" "$GRANTD" -c "$T/grantd.conf" --migrate
 run sql "SELECT version, CHAR_LENGTH(checksum) FROM schema_migrations"
-same "recorded with a checksum" "$(printf '1\t64')" "$OUT"
+same "recorded in order with checksums" "$(printf '1\t64\n2\t64')" "$OUT"
 run sql "SELECT COUNT(*) FROM users WHERE roles = 'admin'"
 same "one first admin" "1" "$OUT"
 
@@ -22,20 +22,20 @@ fails "an edited applied migration is refused" 1 "migration 001-foundation.sql w
     "$GRANTD" -c "$T/grantd.conf" -f
 cp "$top_srcdir"/sql/001-foundation.sql "$T/sql/"
 
-printf 'CREATE TABLE later (id INT);\n' >"$T/sql/002-later.sql"
-fails "a migration newer than the binary stops the start" 1 "migration 002-later.sql is newer than this grantd (version 1): install the newer grantd, or remove the file" \
+printf 'CREATE TABLE later (id INT);\n' >"$T/sql/003-later.sql"
+fails "a migration newer than the binary stops the start" 1 "migration 003-later.sql is newer than this grantd (version 2): install the newer grantd, or remove the file" \
     "$GRANTD" -c "$T/grantd.conf" -f
-fails "and is not applied" 1 "migration 002-later.sql is newer than this grantd" \
+fails "and is not applied" 1 "migration 003-later.sql is newer than this grantd" \
     "$GRANTD" -c "$T/grantd.conf" --migrate
-rm "$T/sql/002-later.sql"
+rm "$T/sql/003-later.sql"
 
-# A pending migration the binary knows: simulate by forgetting 001.
-sql "DELETE FROM schema_migrations"
+# A pending migration the binary knows: simulate by forgetting 002.
+sql "DELETE FROM schema_migrations WHERE version = 2"
 fails "a pending migration is refused" 1 "1 schema migration pending: run grantd -c FILE --migrate" \
     "$GRANTD" -c "$T/grantd.conf" -f
 
-sql "INSERT INTO schema_migrations (version, name, checksum) SELECT 1, '001-foundation.sql', '$(sha256sum "$top_srcdir/sql/001-foundation.sql" | cut -d' ' -f1)'"
+sql "INSERT INTO schema_migrations (version, name, checksum) SELECT 2, '002-outbox.sql', '$(sha256sum "$top_srcdir/sql/002-outbox.sql" | cut -d' ' -f1)'"
 sql "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099-future.sql', REPEAT('a', 64))"
-fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version 1)" \
+fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version 2)" \
     "$GRANTD" -c "$T/grantd.conf" -f
 finish
