@@ -104,6 +104,8 @@ cmd_round_show(struct args *a)
 	out_field("uncommitted", out_money(r, "uncommitted", m, sizeof m));
 	out_field("paid", out_money(r, "paid", m, sizeof m));
 	out_field("max award", out_money(r, "max_award", m, sizeof m));
+	out_field("applications", out_str(r, "applications"));
+	out_field("requested", out_money(r, "requested", m, sizeof m));
 	printf("\nPriorities:\n");
 	if (json_array_size(json_object_get(r, "priorities")) == 0)
 		printf("  (none)\n");

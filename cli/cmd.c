@@ -51,6 +51,24 @@ static const struct cmd_entry cmd_table[] = {
 	{ "round", "archive", "ROUND", "", 1, 1,
 	    "Archive a decided round.", cmd_round_archive },
 
+	{ "app", "list", "[--round ROUND] [--state STATE]", "round=,state=", 0, 0,
+	    "List applications, optionally of one round or in one state.",
+	    cmd_app_list },
+	{ "app", "show", "REF", "", 1, 1,
+	    "Show an application: what the form says, what is missing, its "
+	    "attachments and its email thread.", cmd_app_show },
+	{ "app", "withdraw", "REF --reason TEXT", "reason=", 1, 1,
+	    "Withdraw an application, with the reason.", cmd_app_withdraw },
+
+	{ "intake", "status", "", "", 0, 0,
+	    "Show each intake mailbox: last poll, counts and errors.",
+	    cmd_intake_status },
+	{ "intake", "poll", "", "", 0, 0,
+	    "Read every intake mailbox now.", cmd_intake_poll },
+	{ "intake", "quarantine", "list | show ID | retry ID", "", 1, 2,
+	    "Mail grantd could not read: list it, show one with its reason "
+	    "and raw text, or take it in again.", cmd_intake_quarantine },
+
 	{ "budget", "transfer", "--from CODE --to CODE --amount AMOUNT "
 	    "--reason TEXT", "from=,to=,amount=,reason=", 0, 0,
 	    "Move unallocated money between funds and rounds.",

@@ -242,6 +242,15 @@ round_load(const char *code)
 	    "c.position", "s", code)) == NULL)
 		goto fail;
 	json_object_set_new(round, "criteria", list);
+	/* What applicants are asking for, against what the round holds. */
+	if ((list = db_query_row("SELECT COUNT(*) AS applications, "
+	    "COALESCE(SUM(a.amount_requested), 0) AS requested FROM "
+	    "applications a JOIN rounds r ON r.id = a.round_id WHERE r.code = ? "
+	    "AND a.state NOT IN ('withdrawn', 'ineligible')", "s", code))
+	    == NULL)
+		goto fail;
+	json_object_update(round, list);
+	json_decref(list);
 	return round;
 fail:
 	json_decref(round);

@@ -60,17 +60,41 @@ static const struct config_key config_keys[] = {
 	{ "mail", "max_age", CONF_INT, S(mail_max_age), "172800", 60, 2592000, NULL },
 	{ "mail", "poll_interval", CONF_INT, S(mail_poll_interval), "5", 1, 3600, NULL },
 	{ "notify", "digest_hour", CONF_INT, S(notify_digest_hour), "7", 0, 23, NULL },
+	{ "limits", "max_attachment", CONF_INT, S(max_attachment), "10485760", 1024, 1073741824, NULL },
+	{ "limits", "max_attachments", CONF_INT, S(max_attachments), "26214400", 1024, 1073741824, NULL },
+	{ "limits", "max_message", CONF_INT, S(max_message), "52428800", 1024, 1073741824, NULL },
 };
 #undef S
+
+/* Keys of each [intake NAME] section, offsets into struct intake_conf. */
+#define I(f) offsetof(struct intake_conf, f)
+static const struct config_key intake_keys[] = {
+	{ "intake", "type", CONF_CHOICE, I(type), NULL, 0, 0, "maildir|imap" },
+	{ "intake", "path", CONF_STRING, I(path), NULL, 0, 0, NULL },
+	{ "intake", "url", CONF_STRING, I(url), NULL, 0, 0, NULL },
+	{ "intake", "user", CONF_STRING, I(user), NULL, 0, 0, NULL },
+	{ "intake", "password_file", CONF_STRING, I(password_file), NULL, 0, 0, NULL },
+	{ "intake", "processed_folder", CONF_STRING, I(processed_folder), "Processed", 0, 0, NULL },
+	{ "intake", "starttls", CONF_CHOICE, I(starttls), "try", 0, 0, "off|try|required" },
+	{ "intake", "round", CONF_STRING, I(round), NULL, 0, 0, NULL },
+	{ "intake", "poll_interval", CONF_INT, I(poll_interval), "60", 1, 86400, NULL },
+};
+#undef I
+#define NINTAKEKEYS (sizeof intake_keys / sizeof intake_keys[0])
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
 
 const char *
 config_key_name(size_t i, const char **section)
 {
-	if (i >= NKEYS)
-		return NULL;
-	*section = config_keys[i].section;
-	return config_keys[i].key;
+	if (i < NKEYS) {
+		*section = config_keys[i].section;
+		return config_keys[i].key;
+	}
+	if (i - NKEYS < NINTAKEKEYS) {
+		*section = intake_keys[i - NKEYS].section;
+		return intake_keys[i - NKEYS].key;
+	}
+	return NULL;
 }
 
 static int
@@ -91,10 +115,10 @@ config_choice_valid(const char *choices, const char *value)
 }
 
 static int
-config_set(struct config *c, const struct config_key *k, const char *value,
+config_set(void *base, const struct config_key *k, const char *value,
     char *err, size_t errlen)
 {
-	void		*field = (char *)c + k->offset;
+	void		*field = (char *)base + k->offset;
 	char		*end;
 	long		 n;
 
@@ -174,12 +198,76 @@ config_section_known(const char *section)
 	return 0;
 }
 
+/* "[intake NAME]": a new mail source, with its defaults. */
+static int
+config_intake_section(struct config *c, const char *header, char *section,
+    size_t seclen, char *err, size_t errlen)
+{
+	struct intake_conf	*in;
+	const char		*name = header + 6;
+	size_t			 i;
+	char			 why[GRANT_ERRLEN];
+
+	while (*name == ' ')
+		name++;
+	if (*name == '\0' || strlen(name) > 32 || strspn(name,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+	    != strlen(name)) {
+		errfmt(err, errlen, "[intake NAME] needs a name of up to 32 "
+		    "letters, digits, '-' or '_'");
+		return -1;
+	}
+	for (i = 0; i < (size_t)c->nintake; i++)
+		if (strcmp(c->intake[i]->name, name) == 0) {
+			errfmt(err, errlen, "[intake %s] appears twice", name);
+			return -1;
+		}
+	if (c->nintake == CONFIG_MAX_INTAKE) {
+		errfmt(err, errlen, "more than %d intake mailboxes",
+		    CONFIG_MAX_INTAKE);
+		return -1;
+	}
+	in = c->intake[c->nintake++] = xcalloc(1, sizeof *in);
+	in->name = xstrdup(name);
+	for (i = 0; i < NINTAKEKEYS; i++)
+		if (intake_keys[i].def != NULL &&
+		    config_set(in, &intake_keys[i], intake_keys[i].def, why,
+		    sizeof why) == -1)
+			fatalx("default for %s: %s", intake_keys[i].key, why);
+	snprintf(section, seclen, "intake %s", name);
+	return 0;
+}
+
+/* What each intake needs, once its whole section is read. */
+static int
+config_check_intake(const struct intake_conf *in, char *err, size_t errlen)
+{
+	if (in->type == NULL)
+		errfmt(err, errlen, "[intake %s] needs type = maildir or imap",
+		    in->name);
+	else if (in->round == NULL)
+		errfmt(err, errlen, "[intake %s] needs round = a round or fund "
+		    "code", in->name);
+	else if (strcmp(in->type, "maildir") == 0 && in->path == NULL)
+		errfmt(err, errlen, "[intake %s] needs path = the Maildir",
+		    in->name);
+	else if (strcmp(in->type, "imap") == 0 && (in->url == NULL ||
+	    (strncmp(in->url, "imap://", 7) != 0 &&
+	    strncmp(in->url, "imaps://", 8) != 0) || in->user == NULL))
+		errfmt(err, errlen, "[intake %s] needs url = imap://host:port/"
+		    "MAILBOX (or imaps://) and user", in->name);
+	else
+		return 0;
+	return -1;
+}
+
 static int
 config_parse_line(struct config *c, char *line, char *section,
     size_t seclen, char *err, size_t errlen)
 {
 	const struct config_key	*k;
 	char			*p, *key, *value, why[GRANT_ERRLEN];
+	void			*base = c;
 
 	p = config_trim(line);
 	if (*p == '\0' || *p == '#' || *p == ';')
@@ -191,6 +279,9 @@ config_parse_line(struct config *c, char *line, char *section,
 		}
 		p[strlen(p) - 1] = '\0';
 		p = config_trim(p + 1);
+		if (strncmp(p, "intake", 6) == 0 && (p[6] == ' ' || p[6] == '\0'))
+			return config_intake_section(c, p, section, seclen, err,
+			    errlen);
 		if (!config_section_known(p)) {
 			errfmt(err, errlen, "unknown section [%s]", p);
 			return -1;
@@ -209,11 +300,20 @@ config_parse_line(struct config *c, char *line, char *section,
 		errfmt(err, errlen, "key '%s' is outside any [section]", key);
 		return -1;
 	}
-	if ((k = config_find(section, key)) == NULL) {
+	if (strncmp(section, "intake ", 7) == 0) {
+		for (k = intake_keys; k < intake_keys + NINTAKEKEYS; k++)
+			if (strcmp(k->key, key) == 0)
+				break;
+		if (k == intake_keys + NINTAKEKEYS)
+			k = NULL;
+		base = c->intake[c->nintake - 1];
+	} else
+		k = config_find(section, key);
+	if (k == NULL) {
 		errfmt(err, errlen, "unknown key '%s' in [%s]", key, section);
 		return -1;
 	}
-	if (config_set(c, k, value, why, sizeof why) == -1) {
+	if (config_set(base, k, value, why, sizeof why) == -1) {
 		errfmt(err, errlen, "key '%s': %s", key, why);
 		return -1;
 	}
@@ -258,7 +358,18 @@ config_load(const char *path, char *err, size_t errlen)
 		    "choose one", path);
 		failed = 1;
 	}
+	for (i = 0; !failed && i < (size_t)c->nintake; i++)
+		if (config_check_intake(c->intake[i], why, sizeof why) == -1) {
+			errfmt(err, errlen, "%s: %s", path, why);
+			failed = 1;
+		}
 	if (failed) {
+		config_free(c);
+		return NULL;
+	}
+	if (c->instance != NULL && strlen(c->instance) > 64) {
+		errfmt(err, errlen, "%s: [grantd] instance is longer than 64 "
+		    "characters", path);
 		config_free(c);
 		return NULL;
 	}
@@ -281,6 +392,15 @@ config_free(struct config *c)
 		if (config_keys[i].type == CONF_STRING ||
 		    config_keys[i].type == CONF_CHOICE)
 			free(*(char **)((char *)c + config_keys[i].offset));
+	for (i = 0; i < (size_t)c->nintake; i++) {
+		size_t j;
+		for (j = 0; j < NINTAKEKEYS; j++)
+			if (intake_keys[j].type != CONF_INT)
+				free(*(char **)((char *)c->intake[i] +
+				    intake_keys[j].offset));
+		free(c->intake[i]->name);
+		free(c->intake[i]);
+	}
 	free(c->path);
 	free(c);
 }

@@ -72,6 +72,7 @@ db_connect(char *err, size_t errlen)
 	char		*password = NULL;
 	unsigned int	 timeout = (unsigned int)db_conf->db_timeout;
 	unsigned int	 rwtimeout = timeout * 6;
+	unsigned long	 maxpacket = 1024UL * 1024 * 1024;
 	const char	*init = "SET time_zone = '+00:00', sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
@@ -85,6 +86,8 @@ db_connect(char *err, size_t errlen)
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* Raw mail and attachments go in as blobs; [limits] bounds them. */
+	mysql_options(my, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxpacket);
 	mysql_options(my, MYSQL_INIT_COMMAND, init);
 	/* Multi-statements serve migrations only; data goes through prepares. */
 	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
@@ -348,7 +351,8 @@ struct db_params {
 };
 
 /*
- * Parameters by format: 'i' int64_t, 'd' int, 's' string (NULL is SQL NULL).
+ * Parameters by format: 'i' int64_t, 'd' int, 's' string (NULL is SQL NULL),
+ * 'b' bytes: a pointer and a size_t length.
  */
 static MYSQL_STMT *
 db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
@@ -386,6 +390,13 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 				b->buffer_length = p->lens[i];
 				b->length = &p->lens[i];
 			}
+			break;
+		case 'b':
+			b->buffer_type = MYSQL_TYPE_BLOB;
+			b->buffer = (void *)va_arg(ap, const void *);
+			p->lens[i] = va_arg(ap, size_t);
+			b->buffer_length = p->lens[i];
+			b->length = &p->lens[i];
 			break;
 		default:
 			fatalx("db_prepare: bad format '%c'", fmt[i]);

@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "grantd.h"
+#include "mime.h"
 #include "template.h"
 
 time_t			 grantd_started;
@@ -56,6 +57,29 @@ grantd_drain_cb(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(ev, &tick);
 }
 
+/*
+ * Mailboxes are polled from the configuration grantd started with: a reload
+ * keeps them (moving them into the new configuration) and says so if the
+ * file now describes others.
+ */
+static void
+grantd_keep_intake(struct config *old, struct config *new)
+{
+	struct intake_conf	*tmp[CONFIG_MAX_INTAKE];
+	int			 i, changed = old->nintake != new->nintake;
+
+	for (i = 0; !changed && i < old->nintake; i++)
+		changed = strcmp(old->intake[i]->name, new->intake[i]->name) != 0;
+	if (changed)
+		log_warnx("reload: [intake] mailboxes change only at restart");
+	memcpy(tmp, new->intake, sizeof tmp);
+	memcpy(new->intake, old->intake, sizeof tmp);
+	memcpy(old->intake, tmp, sizeof tmp);
+	i = new->nintake;
+	new->nintake = old->nintake;
+	old->nintake = i;
+}
+
 /* The mail settings that cannot be checked key by key. */
 static int
 grantd_check_mail(const struct config *c, char *err, size_t errlen)
@@ -96,6 +120,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 				log_warnx("reload: [api] socket changes only "
 				    "at restart");
 			log_set_level(c->log_level);
+			grantd_keep_intake(grantd_config, c);
 			db_set_config(c);
 			config_free(grantd_config);
 			grantd_config = c;
@@ -117,6 +142,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		log_info("shutting down");
 		sd_notify(0, "STOPPING=1");
 		api_stop_accepting();
+		intake_stop();
 		outbox_stop();
 		staff_stop();
 		grantd_drain_cb(-1, 0, NULL);
@@ -166,6 +192,8 @@ grantd_run(int foreground)
 	curl_loop_init(grantd_base);
 	outbox_start(grantd_base);
 	staff_start(grantd_base);
+	mime_init();
+	intake_start(grantd_base);
 	if (api_listen(grantd_base, grantd_config->api_socket, err,
 	    sizeof err) == -1)
 		fatalx("%s", err);
@@ -181,6 +209,7 @@ grantd_run(int foreground)
 	event_base_dispatch(grantd_base);
 
 	api_close();
+	intake_stop();
 	outbox_stop();
 	staff_stop();
 	curl_loop_shutdown();

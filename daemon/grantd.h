@@ -12,9 +12,23 @@
 
 #include "grant.h"
 
-#define GRANTD_SCHEMA_VERSION 2	/* highest sql/NNN-*.sql this binary knows */
+#define GRANTD_SCHEMA_VERSION 3	/* highest sql/NNN-*.sql this binary knows */
 
 /* config.c */
+struct intake_conf {
+	char		*name;
+	char		*type;		/* maildir or imap */
+	char		*path;		/* maildir */
+	char		*url;		/* imap: imap[s]://host:port/MAILBOX */
+	char		*user;
+	char		*password_file;
+	char		*processed_folder;
+	char		*starttls;	/* off, try, required */
+	char		*round;		/* a round code, or a fund code: its open round */
+	long		 poll_interval;
+};
+#define CONFIG_MAX_INTAKE 16
+
 struct config {
 	char		*path;
 	/* [grantd] */
@@ -50,6 +64,13 @@ struct config {
 	long		 mail_poll_interval;
 	/* [notify] */
 	long		 notify_digest_hour;
+	/* [limits] */
+	long		 max_attachment;
+	long		 max_attachments;
+	long		 max_message;
+	/* [intake NAME] */
+	struct intake_conf *intake[CONFIG_MAX_INTAKE];
+	int		 nintake;
 };
 struct config	*config_load(const char *, char *, size_t);
 void		 config_free(struct config *);
@@ -138,6 +159,7 @@ extern const struct api_route api_budget_routes[];
 extern const struct api_route api_user_routes[];
 extern const struct api_route api_audit_routes[];
 extern const struct api_route api_outbox_routes[];
+extern const struct api_route api_intake_routes[];
 
 /* curl-loop.c */
 typedef void	(*curl_loop_done_fn)(CURL *, CURLcode, void *);
@@ -199,6 +221,34 @@ int		 staff_notify(int, const char *, ...)
 int		 staff_send_digests(int);
 void		 staff_start(struct event_base *);
 void		 staff_stop(void);
+
+/* application.c */
+long long	 app_create(long long, const char *, json_t *, char *, size_t);
+int		 app_assess(long long, long long, const char *, json_t *,
+		     const char *, char *, size_t);
+json_t		*app_letter_vars(long long);
+json_t		*app_understood(json_t *);
+
+/* intake.c */
+enum intake_result {
+	INTAKE_STORED,		/* committed: mark the message done */
+	INTAKE_DUPLICATE,	/* seen before: mark it done */
+	INTAKE_QUARANTINED,	/* kept with the reason: mark it done */
+	INTAKE_RETRY,		/* nothing committed: leave it for later */
+};
+enum intake_result intake_process(const struct intake_conf *, const char *,
+		     size_t);
+
+/* intake-source.c, intake-maildir.c, intake-imap.c */
+void		 intake_start(struct event_base *);
+void		 intake_stop(void);
+void		 intake_poll_all(void);
+void		 intake_again(const struct intake_conf *);
+json_t		*intake_status(void);
+void		 intake_maildir_poll(const struct intake_conf *);
+void		 intake_imap_poll(const struct intake_conf *);
+int		 intake_imap_busy(const struct intake_conf *);
+void		 intake_polled(const struct intake_conf *, const char *);
 
 /* grantd.c */
 extern time_t		 grantd_started;

@@ -29,6 +29,8 @@ static double			 outbox_tokens;
 static struct timespec		 outbox_refilled;
 
 static void	outbox_run(void);
+static void	outbox_reclaim(int);
+static time_t	outbox_reclaimed;
 
 /* "Fast Grants <grants@example.org>" → name and address (malloc'd). */
 void
@@ -126,7 +128,9 @@ outbox_fail(long long id, const char *error)
 	row = db_query_row("SELECT to_addr, template, reference FROM outbox "
 	    "WHERE id = ?", "i", (int64_t)id);
 	outbox_record(id, "failed", error, 0);
-	if (row != NULL && !json_is_null(row))
+	/* A failed note to staff is not itself worth a note: no loops. */
+	if (row != NULL && !json_is_null(row) && strncmp(json_string_value(
+	    json_object_get(row, "template")), "staff-", 6) != 0)
 		staff_notify(ROLE_OFFICER | ROLE_ADMIN, "Email %lld (%s%s%s) to "
 		    "%s failed: %s", id, json_string_value(json_object_get(row,
 		    "template")), json_is_string(json_object_get(row,
@@ -162,7 +166,8 @@ outbox_done(long long id, enum send_result result, const char *detail)
 	outbox_inflight--;
 	if (!db_available()) {
 		log_warnx("outbox: message %lld: %s, but the database is down; "
-		    "it will be sent again with the same Message-ID", id, detail);
+		    "it will be sent again, with the same Message-ID, once the database "
+		    "is back", id, detail);
 		return;
 	}
 	switch (result) {
@@ -279,7 +284,7 @@ outbox_send_row(json_t *row)
 	free(faddr);
 }
 
-/* The per-transport rate limit: a bucket of rate_per_minute tokens. */
+/* The rate limit, per grantd: a bucket of rate_per_minute tokens. */
 static int
 outbox_take_tokens(int want)
 {
@@ -345,6 +350,9 @@ outbox_run(void)
 
 	if (outbox_stopping || !db_available())
 		return;
+	/* Claims left behind (a lost database, another grantd gone). */
+	if (time(NULL) - outbox_reclaimed >= 30)
+		outbox_reclaim(outbox_inflight == 0);
 	n = OUTBOX_MAX_INFLIGHT - outbox_inflight;
 	if (n > OUTBOX_BATCH)
 		n = OUTBOX_BATCH;
@@ -386,18 +394,20 @@ outbox_kick(void)
 }
 
 /*
- * Rows this instance was sending when it stopped, or anyone's claim that
- * is long stale, go back in the queue. A message the server had accepted
- * just before the crash is sent again, with the same Message-ID.
+ * Rows this instance claimed but is not sending (it stopped, or lost the
+ * database as a send finished), and anyone's claim that is long stale, go
+ * back in the queue. A message the server had accepted just before is
+ * sent again, with the same Message-ID.
  */
 static void
-outbox_reclaim(void)
+outbox_reclaim(int own)
 {
 	long long	n;
 
+	outbox_reclaimed = time(NULL);
 	n = db_exec("UPDATE outbox SET state = 'queued', claimed_by = NULL "
-	    "WHERE state = 'sending' AND (claimed_by = ? OR claimed_at < "
-	    "UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)", "sd",
+	    "WHERE state = 'sending' AND ((? AND claimed_by = ?) OR claimed_at "
+	    "< UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)", "dsd", own,
 	    grantd_config->instance, OUTBOX_LEASE_MINUTES);
 	if (n > 0)
 		log_info("outbox: %lld interrupted message%s queued again", n,
@@ -411,7 +421,7 @@ outbox_start(struct event_base *base)
 
 	outbox_base = base;
 	if (db_available())
-		outbox_reclaim();
+		outbox_reclaim(1);
 	outbox_poll_ev = event_new(base, -1, EV_PERSIST, outbox_timer_cb, NULL);
 	event_add(outbox_poll_ev, &tv);
 	outbox_kick_ev = evtimer_new(base, outbox_timer_cb, NULL);

@@ -6,7 +6,7 @@
 GRANTD_PACKAGES="autoconf automake make gcc pkg-config libevent-dev
 libmariadb-dev mariadb-server mariadb-client libcurl4-openssl-dev libxml2-dev
 libxml2-utils libjansson-dev libcmocka-dev libgmime-3.0-dev libssl-dev
-libsystemd-dev tzdata ca-certificates"
+libsystemd-dev tzdata ca-certificates dovecot-imapd python3-aiosmtpd"
 
 # Install what is missing (as root), after refreshing the package lists.
 services_install_packages() {
@@ -46,7 +46,8 @@ mariadb_start() {
 	mariadbd --no-defaults --datadir="$dir/data" \
 	    --socket="$MARIADB_SOCKET" --pid-file="$dir/run/mysqld.pid" \
 	    --skip-networking --log-error="$dir/mariadb.log" $user_opt \
-	    --innodb-buffer-pool-size=128M --innodb-log-file-size=32M \
+	    --innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
+	    --max-allowed-packet=256M \
 	    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
 	    >/dev/null 2>&1 &
 	for _ in $(seq 1 120); do
@@ -75,4 +76,74 @@ mariadb_stop() {
 # mariadb_sql DIR SQL: run SQL as the server's root.
 mariadb_sql() {
 	mariadb --no-defaults --socket="$1/run/mysqld.sock" -uroot -e "$2"
+}
+
+# dovecot_start DIR PORT USER PASSWORD: a private Dovecot IMAP server on
+# 127.0.0.1:PORT, mail in DIR/mail/USER (a Maildir owned by nobody, since
+# Dovecot will not serve mail as root), plain-text login allowed.
+dovecot_start() {
+	dir=$1 port=$2 user=$3 pass=$4
+	mkdir -p "$dir/run" "$dir/state" "$dir/mail/$user"
+	chmod 755 "$dir" "$dir/mail"
+	chown -R nobody:nogroup "$dir/mail"
+	printf '%s:{PLAIN}%s::::::\n' "$user" "$pass" >"$dir/users"
+	cat >"$dir/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$dir/mail/%u
+first_valid_uid = 1
+default_login_user = dovenull
+default_internal_user = dovecot
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dir/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$dir/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0666
+  }
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+CONF
+	dovecot -c "$dir/dovecot.conf" || { cat "$dir/dovecot.log" >&2; return 1; }
+	for _ in $(seq 1 50); do
+		(exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "Dovecot did not start:" >&2
+	cat "$dir/dovecot.log" >&2
+	return 1
+}
+
+# Its children too: an IMAP session would otherwise outlive the master.
+dovecot_stop() {
+	pid=$(cat "$1/run/master.pid" 2>/dev/null)
+	[ -n "$pid" ] && pkill -KILL -P "$pid" 2>/dev/null
+	[ -f "$1/dovecot.conf" ] && dovecot -c "$1/dovecot.conf" stop 2>/dev/null
+	for _ in $(seq 1 50); do
+		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 0
 }

@@ -55,6 +55,7 @@ maildir = $T/sent
 smtp_url = smtp://127.0.0.1:${SMTP_PORT:-1}
 smtp_starttls = off
 retry_base = 1
+rate_per_minute = 60000
 max_age = ${MAIL_MAX_AGE:-600}
 poll_interval = 1
 CONF

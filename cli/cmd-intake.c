@@ -1,0 +1,127 @@
+/* cmd-intake.c: grantctl intake status|poll|quarantine */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grantctl.h"
+
+int
+cmd_intake_status(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 d[64];
+
+	if ((r = client_call("GET", "/v1/intake", NULL)) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(8, "MAILBOX", "TYPE", "ROUND", "LAST POLL", "TAKEN",
+	    "QUARANTINED", "DUPLICATES", "ERROR");
+	json_array_foreach(json_object_get(r, "mailboxes"), i, x)
+		table_add(t, out_str(x, "name"), out_str(x, "type"),
+		    out_str(x, "round"), out_date(x, "last_poll_at", d, sizeof d),
+		    out_str(x, "taken"), out_str(x, "quarantined"),
+		    out_str(x, "duplicates"), out_str(x, "last_error"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_intake_poll(struct args *a)
+{
+	json_t	*r;
+
+	if ((r = client_call("POST", "/v1/intake/poll", json_object())) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Polling every mailbox now.\n");
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_quarantine_list(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 d[64];
+
+	if ((r = client_call("GET", "/v1/intake/quarantine", NULL)) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(6, "ID", "MAILBOX", "STATE", "RECEIVED", "BYTES", "REASON");
+	json_array_foreach(json_object_get(r, "messages"), i, x)
+		table_add(t, out_str(x, "id"), out_str(x, "source"),
+		    out_str(x, "state"), out_date(x, "received_at", d, sizeof d),
+		    out_str(x, "size"), out_str(x, "reason"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_quarantine_show(struct args *a)
+{
+	json_t	*r;
+	char	*path;
+
+	path = client_path("/v1/intake/quarantine/", a->argv[0], NULL);
+	r = client_call("GET", path, NULL);
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	out_field("quarantined", out_str(r, "id"));
+	out_field("mailbox", out_str(r, "source"));
+	out_field("state", out_str(r, "state"));
+	out_field("reason", out_str(r, "reason"));
+	printf("\n%s\n", out_str(r, "raw"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_quarantine_retry(struct args *a)
+{
+	json_t	*r;
+	char	*path;
+
+	path = client_path("/v1/intake/quarantine/", a->argv[0], "/retry");
+	r = client_call("POST", path, json_object());
+	free(path);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Quarantined message %s: %s.\n", out_str(r, "id"),
+	    out_str(r, "result"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+/* "intake quarantine list | show ID | retry ID": one row, three verbs. */
+int
+cmd_intake_quarantine(struct args *a)
+{
+	const char	*verb = a->argv[0];
+
+	if (strcmp(verb, "list") == 0 && a->argc == 1)
+		return cmd_quarantine_list(a);
+	if (a->argc == 2) {
+		a->argv[0] = a->argv[1];
+		a->argc = 1;
+		if (strcmp(verb, "show") == 0)
+			return cmd_quarantine_show(a);
+		if (strcmp(verb, "retry") == 0)
+			return cmd_quarantine_retry(a);
+	}
+	return cmd_usage_error("usage: grantctl intake quarantine list | "
+	    "show ID | retry ID");
+}

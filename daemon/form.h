@@ -1,0 +1,25 @@
+/*
+ * form.h: the short application form a community group fills in and mails
+ * back (templates/application-form.txt), read forgivingly and checked.
+ */
+#ifndef FORM_H
+#define FORM_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "grant.h"
+
+struct form_rules {
+	int64_t		 max_award;	/* pence; 0 = no limit */
+	int64_t		 min_award;	/* pence; 0 = no minimum */
+	json_t		*priorities;	/* array of strings: the round's published priorities; empty/NULL = any */
+};
+
+json_t		*form_extract(const char *);
+int		 form_has_form(json_t *);
+json_t		*form_merge(json_t *, json_t *);
+json_t		*form_problems(json_t *, const struct form_rules *);
+
+#endif

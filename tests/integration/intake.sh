@@ -1,0 +1,177 @@
+# intake.sh: applications by email from a Maildir: new applications,
+# incomplete ones completed by a reply, auto-replies, no form, duplicates,
+# quarantine, a closed round, and answers threaded under the applicant's mail.
+. "$top_srcdir/tests/integration/lib.sh"
+F="$top_srcdir/tests/fixtures/mail"
+write_config
+mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
+cat >>"$T/grantd.conf" <<CONF
+
+[intake fg]
+type = maildir
+path = $T/inbox
+round = FG
+poll_interval = 1
+CONF
+mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
+"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
+start_grantd
+year=$(TZ=Europe/London date +%Y)
+
+$GRANTCTL fund create FG --name "Fast Grants" --budget 100000 --max-award 500 >/dev/null
+$GRANTCTL user add priya --uid 5001 --role officer --email priya@example.org >/dev/null
+R=$($GRANTCTL round create FG --title "Winter round" --opens "$(date -u +%Y-%m-%d)" \
+    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 20000 \
+    --priority "Supporting the community to be fit and healthy" \
+    --priority "Developing skills of local people" \
+    --priority "Changing the area for the better" \
+    --priority "Encouraging community participation")
+$GRANTCTL round open "$R" >/dev/null
+
+deliver() {	# deliver FILE NAME: as an MTA would, through tmp/
+	cp "$1" "$T/inbox/tmp/$2" && mv "$T/inbox/tmp/$2" "$T/inbox/new/$2"
+}
+sent_with() {	# the file in the outgoing Maildir whose text has $1
+	grep -l -a -F -- "$1" "$T"/sent/new/* 2>/dev/null | head -1
+}
+
+deliver "$F/plain-form.eml" 1001.a
+wait_for "the form becomes an application" 10 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0001'"
+ok "show it" $GRANTCTL app show "FG-$year-0001"
+has "eligible" "state          eligible"
+has "a named officer" "officer        priya"
+has "amount understood" "£450.00"
+has "thread has the mail in" "application"
+wait_for "acknowledged" 10 sh -c "grep -l -a -F '[FG-$year-0001]' '$T'/sent/new/*"
+A=$(sent_with "[FG-$year-0001]")
+run grep -a -i -E '^(In-Reply-To|References):' "$A"
+has "threaded under the applicant's mail" "<20261124093012.4412@mail.example.org>"
+run grep -a -i '^Reply-To:' "$A"
+has "replies go to the named officer" "priya@example.org"
+run grep -a -i '^Auto-Submitted:' "$A"
+has "marked auto-replied" "auto-replied"
+run grep -a -F "Oakfield Allotment Society" "$A"
+has "says what was understood" "Oakfield Allotment Society"
+run ls "$T/inbox/cur"
+has "moved to cur/ with S" "1001.a:2,S"
+
+# The same message again: nothing new.
+deliver "$F/plain-form.eml" 1002.b
+wait_for "taken from new/" 10 sh -c "[ ! -e '$T/inbox/new/1002.b' ]"
+run sh -c "$GRANTCTL app list | grep -c 'FG-$year'"
+same "still one application" "1" "$OUT"
+
+# An incomplete form, then a reply that completes it.
+cat >"$T/incomplete.eml" <<'MAIL'
+From: Sam Patel <sam@example.net>
+To: apply@grants.example.org
+Subject: Application for our youth club
+Message-ID: <incomplete-1@example.net>
+Date: Tue, 24 Nov 2026 10:00:00 +0000
+
+Organisation name: Northside Youth Club
+Organisation type: registered charity
+Contact name: Sam Patel
+Project title: Summer football
+Project summary: Football sessions for teenagers.
+Amount requested: £650
+MAIL
+deliver "$T/incomplete.eml" 1003.c
+wait_for "incomplete application" 10 sh -c "$GRANTCTL app list --state incomplete | grep -q 'FG-$year-0002'"
+ok "what is missing" $GRANTCTL app show "FG-$year-0002"
+has "over the maximum" "more than this round's maximum"
+has "postcode missing" "Postcode"
+wait_for "told what is missing" 10 sh -c "grep -l -a -F '[FG-$year-0002] A few things missing' '$T'/sent/new/*"
+I=$(sent_with "[FG-$year-0002] A few things missing")
+mid=$(grep -a -i '^Message-ID:' "$I" | head -1 | sed 's/^[^<]*<//; s/>.*//')
+cat >"$T/reply.eml" <<MAIL
+From: Sam Patel <sam@example.net>
+To: apply@grants.example.org
+Subject: Re: [FG-$year-0002] A few things missing from your application
+Message-ID: <reply-1@example.net>
+In-Reply-To: <$mid>
+References: <incomplete-1@example.net> <$mid>
+Date: Tue, 24 Nov 2026 11:00:00 +0000
+
+Charity number: 1234567
+Postcode: LS7 3DE
+Amount requested: £480
+Priorities: 2
+Start date: 1 April 2027
+End date: 31 August 2027
+People who will benefit: 30 teenagers
+Budget: Coaching £300, kit £180
+
+> Before we can consider your application we need a little more.
+> Postcode: something old
+--
+Sam
+MAIL
+deliver "$T/reply.eml" 1004.d
+wait_for "the reply completes it" 15 sh -c "$GRANTCTL app list --state eligible | grep -q 'FG-$year-0002'"
+ok "thread" $GRANTCTL app show "FG-$year-0002"
+has "reply joined the thread" "reply"
+has "new amount" "£480.00"
+run sh -c "$GRANTCTL app list | grep -c 'FG-$year'"
+same "no new application from the reply" "2" "$OUT"
+wait_for "acknowledged after the reply" 10 sh -c "grep -l -a -F '[FG-$year-0002] We have your application' '$T'/sent/new/*"
+
+# An auto-reply: recorded, never answered.
+before=$(ls "$T/sent/new" | wc -l)
+deliver "$F/auto-reply.eml" 1005.e
+deliver "$F/out-of-office.eml" 1006.f
+wait_for "both read" 10 sh -c "[ ! -e '$T/inbox/new/1006.f' ]"
+sleep 1
+same "no answer to auto-replies" "$before" "$(ls "$T/sent/new" | wc -l)"
+
+# No form: the form goes back.
+cat >"$T/question.eml" <<'MAIL'
+From: Kim <kim@example.com>
+To: apply@grants.example.org
+Subject: How do I apply?
+Message-ID: <question-1@example.com>
+
+Hello, we are a small group. How do we apply for a grant?
+MAIL
+deliver "$T/question.eml" 1007.g
+wait_for "the form is sent back" 10 sh -c "grep -l -a -F 'Organisation name:' '$T'/sent/new/*"
+F1=$(sent_with "Organisation name:")
+run cat "$F1"
+has "with the round's priorities, numbered" "1. Supporting the community to be fit and healthy"
+has "and the maximum" "500.00"
+
+# Mail that cannot be read goes to quarantine, and the mailbox carries on.
+deliver "$F/missing-from.eml" 1008.h
+deliver "$F/plain-form.eml" 1009.i
+wait_for "quarantined" 10 sh -c "$GRANTCTL intake quarantine list | grep -q 'From'"
+ok "quarantine list" $GRANTCTL intake quarantine list
+qid=$(echo "$OUT" | awk 'NR == 2 { print $1 }')
+ok "quarantine show" $GRANTCTL intake quarantine show "$qid"
+has "the raw message is kept" "Subject:"
+ok "quarantine retry" $GRANTCTL intake quarantine retry "$qid"
+has "still unreadable" "still unreadable"
+ok "intake status" $GRANTCTL intake status
+has "counts" "fg"
+
+# A closed round answers politely.
+$GRANTCTL round close "$R" >/dev/null
+cat >"$T/late.eml" <<'MAIL'
+From: Late Group <late@example.com>
+To: apply@grants.example.org
+Subject: Our application
+Message-ID: <late-1@example.com>
+
+Organisation name: Late Group
+Project title: Something
+Amount requested: £100
+MAIL
+deliver "$T/late.eml" 1010.j
+wait_for "told the round is closed" 10 sh -c "grep -l -a -F 'is closed' '$T'/sent/new/*"
+ok "round show counts applications" $GRANTCTL round show "$R"
+has "two applications" "applications   2"
+has "requested" "requested      £930.00"
+
+ok "withdraw" $GRANTCTL app withdraw "FG-$year-0001" --reason "Group folded"
+fails "withdraw twice" 1 "already withdrawn" $GRANTCTL app withdraw "FG-$year-0001" --reason again
+fails "unknown application" 1 "no application FG-1999-0001" $GRANTCTL app show FG-1999-0001
+finish
