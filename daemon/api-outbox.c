@@ -171,7 +171,27 @@ api_template_preview(struct api_req *r)
 		    "list shows them)", r->parts[2]);
 		return;
 	}
-	vars = template_sample_vars();
+	/* With --app, the letter as that applicant would get it. */
+	if (api_str(r, "app") != NULL) {
+		json_t *app = db_query_row("SELECT id FROM applications WHERE "
+		    "reference = ?", "s", api_str(r, "app"));
+		if (app == NULL) {
+			api_db_error(r);
+			return;
+		}
+		if (json_is_null(app)) {
+			api_error(r, 404, "no application %s", api_str(r, "app"));
+			return;
+		}
+		vars = app_letter_vars(json_integer_value(json_object_get(app,
+		    "id")));
+		json_decref(app);
+		if (vars == NULL) {
+			api_db_error(r);
+			return;
+		}
+	} else
+		vars = template_sample_vars();
 	if (template_render(r->parts[2], vars, &subject, &body, err,
 	    sizeof err) == -1) {
 		json_decref(vars);

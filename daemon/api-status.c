@@ -7,7 +7,7 @@ static void
 api_status(struct api_req *r)
 {
 	json_t	*o;
-	int	 up = db_available();
+	int	 up = db_available_now();
 
 	o = json_pack("{s:s,s:I,s:s,s:i}", "version", PACKAGE_VERSION,
 	    "uptime_seconds", (json_int_t)(time(NULL) - grantd_started),

@@ -222,7 +222,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 
 	if (rt->roles == ROLE_NOBODY)
 		return 0;
-	if (!db_available()) {
+	if (!db_available_now()) {
 		api_error(r, 503, "database unavailable, try again shortly: %s",
 		    db_last_error());
 		return -1;

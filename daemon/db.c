@@ -263,12 +263,12 @@ db_lost(void)
  * as the server is back rather than when the backoff timer next fires, and
  * a burst of requests cannot hold the loop in connect attempts.
  */
-int
-db_available(void)
+static int
+db_check_available(int force)
 {
 	char	err[sizeof db_err];
 
-	if (db_my == NULL && db_now_ms() - db_tried >= DB_RETRY_MS) {
+	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS)) {
 		if (db_connect(err, sizeof err) < 0)
 			snprintf(db_err, sizeof db_err, "%s", err);
 		else
@@ -290,6 +290,23 @@ db_available(void)
 		return 0;
 	db_used = time(NULL);
 	return 1;
+}
+
+/* For the background work: timers, mail. */
+int
+db_available(void)
+{
+	return db_check_available(0);
+}
+
+/*
+ * For a person's request: always try, so the first command after the
+ * server is back works, whatever the timers tried a moment before.
+ */
+int
+db_available_now(void)
+{
+	return db_check_available(1);
 }
 
 int

@@ -87,6 +87,7 @@ void		 db_set_config(const struct config *);
 void		 db_set_check(int (*)(char *, size_t));
 void		 db_shutdown(void);
 int		 db_available(void);
+int		 db_available_now(void);
 enum db_state	 db_state(void);
 const char	*db_last_error(void);
 int		 db_lost(void);

@@ -171,6 +171,10 @@ ok "round show counts applications" $GRANTCTL round show "$R"
 has "two applications" "applications   2"
 has "requested" "requested      £930.00"
 
+ok "preview a letter for a real application" $GRANTCTL template preview \
+    acknowledgement --app "FG-$year-0001"
+has "with its reference" "Subject: [FG-$year-0001] We have your application"
+has "and its organisation" "Oakfield Allotment Society"
 ok "withdraw" $GRANTCTL app withdraw "FG-$year-0001" --reason "Group folded"
 fails "withdraw twice" 1 "already withdrawn" $GRANTCTL app withdraw "FG-$year-0001" --reason again
 fails "unknown application" 1 "no application FG-1999-0001" $GRANTCTL app show FG-1999-0001

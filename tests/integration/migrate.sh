@@ -2,6 +2,8 @@
 # start on a schema it does not match.
 . "$top_srcdir/tests/integration/lib.sh"
 write_config
+V=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9]-*.sql | wc -l)
+NEXT=$(printf '%03d' $((V + 1)))
 mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
 
 fails "an empty database is refused" 1 "the database has no grantd schema yet: run grantd -c FILE --migrate" \
@@ -9,7 +11,7 @@ fails "an empty database is refused" 1 "the database has no grantd schema yet: r
 ok "migrate" "$GRANTD" -c "$T/grantd.conf" --migrate
 ok "migrate again is harmless" "$GRANTD" -c "$T/grantd.conf" --migrate
 run sql "SELECT version, CHAR_LENGTH(checksum) FROM schema_migrations"
-same "recorded in order with checksums" "$(printf '1\t64\n2\t64')" "$OUT"
+same "recorded in order with checksums" "$(seq 1 "$V" | sed 's/$/\t64/')" "$OUT"
 run sql "SELECT COUNT(*) FROM users WHERE roles = 'admin'"
 same "one first admin" "1" "$OUT"
 
@@ -22,20 +24,21 @@ fails "an edited applied migration is refused" 1 "migration 001-foundation.sql w
     "$GRANTD" -c "$T/grantd.conf" -f
 cp "$top_srcdir"/sql/001-foundation.sql "$T/sql/"
 
-printf 'CREATE TABLE later (id INT);\n' >"$T/sql/003-later.sql"
-fails "a migration newer than the binary stops the start" 1 "migration 003-later.sql is newer than this grantd (version 2): install the newer grantd, or remove the file" \
+printf 'CREATE TABLE later (id INT);\n' >"$T/sql/$NEXT-later.sql"
+fails "a migration newer than the binary stops the start" 1 "migration $NEXT-later.sql is newer than this grantd (version $V): install the newer grantd, or remove the file" \
     "$GRANTD" -c "$T/grantd.conf" -f
-fails "and is not applied" 1 "migration 003-later.sql is newer than this grantd" \
+fails "and is not applied" 1 "migration $NEXT-later.sql is newer than this grantd" \
     "$GRANTD" -c "$T/grantd.conf" --migrate
-rm "$T/sql/003-later.sql"
+rm "$T/sql/$NEXT-later.sql"
 
-# A pending migration the binary knows: simulate by forgetting 002.
-sql "DELETE FROM schema_migrations WHERE version = 2"
+# A pending migration the binary knows: simulate by forgetting the last.
+last=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9]-*.sql | tail -1)
+sql "DELETE FROM schema_migrations WHERE version = $V"
 fails "a pending migration is refused" 1 "1 schema migration pending: run grantd -c FILE --migrate" \
     "$GRANTD" -c "$T/grantd.conf" -f
 
-sql "INSERT INTO schema_migrations (version, name, checksum) SELECT 2, '002-outbox.sql', '$(sha256sum "$top_srcdir/sql/002-outbox.sql" | cut -d' ' -f1)'"
+sql "INSERT INTO schema_migrations (version, name, checksum) SELECT $V, '$(basename "$last")', '$(sha256sum "$last" | cut -d' ' -f1)'"
 sql "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099-future.sql', REPEAT('a', 64))"
-fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version 2)" \
+fails "a newer schema is refused" 1 "the database schema (version 99) is newer than this grantd (version $V)" \
     "$GRANTD" -c "$T/grantd.conf" -f
 finish
