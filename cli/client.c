@@ -68,8 +68,8 @@ client_call(const char *method, const char *path, json_t *body)
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, client_write_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	if (body != NULL) {
-		text = json_dumps(body, JSON_COMPACT);
+	if (body != NULL || strcmp(method, "GET") != 0) {
+		text = body != NULL ? json_dumps(body, JSON_COMPACT) : xstrdup("{}");
 		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);

@@ -34,7 +34,7 @@ cmd_intake_poll(struct args *a)
 {
 	json_t	*r;
 
-	if ((r = client_call("POST", "/v1/intake/poll", json_object())) == NULL)
+	if ((r = client_call("POST", "/v1/intake/poll", NULL)) == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);
@@ -94,7 +94,7 @@ cmd_quarantine_retry(struct args *a)
 	char	*path;
 
 	path = client_path("/v1/intake/quarantine/", a->argv[0], "/retry");
-	r = client_call("POST", path, json_object());
+	r = client_call("POST", path, NULL);
 	free(path);
 	if (r == NULL)
 		return CMD_FAILED;

@@ -77,7 +77,7 @@ cmd_outbox_retry(struct args *a)
 	char	*path;
 
 	path = client_path("/v1/outbox/", a->argv[0], "/retry");
-	r = client_call("POST", path, json_object());
+	r = client_call("POST", path, NULL);
 	free(path);
 	if (r == NULL)
 		return CMD_FAILED;
@@ -116,7 +116,7 @@ cmd_notify_digests(struct args *a)
 {
 	json_t	*r;
 
-	if ((r = client_call("POST", "/v1/notify/digests", json_object())) == NULL)
+	if ((r = client_call("POST", "/v1/notify/digests", NULL)) == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);

@@ -20,6 +20,7 @@
 
 #define FORM_QUOTE_MAX	60	/* bytes of a value repeated in a problem */
 #define FORM_MIN_MATCH	10	/* shortest priority text matched as a part */
+#define FORM_MAX_CHOICES 20	/* priority answers read: one problem each */
 #define ORG_TYPES	"registered charity, CIO, CIC, company or " \
 			"unincorporated group"
 
@@ -113,6 +114,7 @@ struct reader {
 	const struct form_field		*cur;	/* field taking lines */
 	char				*val;
 	size_t				 len;
+	size_t				 cap;
 	size_t				 blanks;	/* owed inside a value */
 };
 
@@ -122,11 +124,18 @@ static const char *const months[] = { "january", "february", "march",
 
 /* ---- small string helpers ---- */
 
+/* Append to a string that doubles as it grows: a value may be huge. */
 static void
-str_add(char **s, size_t *len, const char *add, size_t n)
+str_add(char **s, size_t *len, size_t *cap, const char *add, size_t n)
 {
-	if ((*s = realloc(*s, *len + n + 1)) == NULL)
-		fatal("realloc");
+	if (*len + n + 1 > *cap) {
+		if (*cap == 0)
+			*cap = 64;
+		while (*len + n + 1 > *cap)
+			*cap *= 2;
+		if ((*s = realloc(*s, *cap)) == NULL)
+			fatal("realloc");
+	}
 	memcpy(*s + *len, add, n);
 	*len += n;
 	(*s)[*len] = '\0';
@@ -276,9 +285,14 @@ label_match(const char *line, const char **value)
 	const char *const		*l;
 	const char			*p = skip_bullet(line), *v;
 	size_t				 i, len, best_len = 0;
+	int				 c = tolower((unsigned char)*p);
 
+	if (!isalpha(c))
+		return NULL;
 	for (i = 0; i < nitems(form_fields); i++) {
 		for (l = form_fields[i].labels; *l != NULL; l++) {
+			if ((*l)[0] != c)
+				continue;
 			len = strlen(*l);
 			if (len <= best_len || strncasecmp(p, *l, len) != 0 ||
 			    (v = label_sep(p + len)) == NULL)
@@ -745,7 +759,8 @@ priority_items(const char *value)
 	char		*copy = xstrdup(value), *p, *item, *save = NULL;
 	const char	*t;
 
-	for (p = strtok_r(copy, "\n,;", &save); p != NULL;
+	for (p = strtok_r(copy, "\n,;", &save); p != NULL &&
+	    json_array_size(list) < FORM_MAX_CHOICES;
 	    p = strtok_r(NULL, "\n,;", &save)) {
 		t = skip_bullet(p);
 		if (isdigit((unsigned char)*p) && t != p)
@@ -808,6 +823,7 @@ reader_close(struct reader *r)
 	free(r->val);
 	r->val = NULL;
 	r->len = 0;
+	r->cap = 0;
 	r->blanks = 0;
 	r->cur = NULL;
 }
@@ -818,8 +834,8 @@ reader_add(struct reader *r, const char *line)
 	char	*copy = xstrdup(line), *t = trim(copy);
 
 	if (r->len > 0)
-		str_add(&r->val, &r->len, "\n\n", r->blanks > 0 ? 2 : 1);
-	str_add(&r->val, &r->len, t, strlen(t));
+		str_add(&r->val, &r->len, &r->cap, "\n\n", r->blanks > 0 ? 2 : 1);
+	str_add(&r->val, &r->len, &r->cap, t, strlen(t));
 	r->blanks = 0;
 	free(copy);
 }
@@ -1296,7 +1312,7 @@ round_list_init(struct round_list *rl, json_t *priorities)
 	json_t		*v;
 	const char	*s;
 	char		*t = NULL, num[32];
-	size_t		 i, len = 0;
+	size_t		 i, len = 0, cap = 0;
 
 	memset(rl, 0, sizeof *rl);
 	rl->canon = json_array();
@@ -1310,8 +1326,8 @@ round_list_init(struct round_list *rl, json_t *priorities)
 		s = json_string_value(json_array_get(rl->canon, i));
 		rl->names[i] = priority_norm(s);
 		snprintf(num, sizeof num, "%s%zu. ", i > 0 ? "; " : "", i + 1);
-		str_add(&t, &len, num, strlen(num));
-		str_add(&t, &len, s, strlen(s));
+		str_add(&t, &len, &cap, num, strlen(num));
+		str_add(&t, &len, &cap, s, strlen(s));
 	}
 	rl->text = t != NULL ? t : xstrdup("");
 }
@@ -1378,6 +1394,8 @@ priority_answers(json_t *fields)
 		return priority_items(json_string_value(v));
 	out = json_array();
 	json_array_foreach(v, i, e) {
+		if (json_array_size(out) == FORM_MAX_CHOICES)
+			break;
 		if (json_is_string(e) && !placeholder(json_string_value(e)))
 			json_array_append(out, e);
 	}

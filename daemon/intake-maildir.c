@@ -99,7 +99,8 @@ intake_maildir_poll(const struct intake_conf *in)
 	}
 	closedir(d);
 	/* Oldest first: Maildir names start with the delivery time. */
-	qsort(names, n, sizeof *names, maildir_name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof *names, maildir_name_cmp);
 	for (i = 0; i < n; i++) {
 		if (i == MAILDIR_BATCH) {
 			more = 1;
