@@ -350,6 +350,7 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 				    json_string(date_format_local(t, d, sizeof d)));
 		}
 		rc = intake_record(c, "closed-round", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ||
 		    intake_answer(c, "round-closed", NULL, vars) == -1 ? -1 : 0;
 		goto out;
 	}
@@ -357,6 +358,7 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 	if (!form_has_form(fields)) {
 		json_decref(fields);
 		rc = intake_record(c, "no-form", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ||
 		    intake_answer(c, "application-form", NULL, vars) == -1 ? -1 : 0;
 		goto out;
 	}

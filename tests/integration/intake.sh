@@ -7,6 +7,9 @@ write_config
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
 cat >>"$T/grantd.conf" <<CONF
 
+[limits]
+max_attachment = 20000
+
 [intake fg]
 type = maildir
 path = $T/inbox
@@ -153,6 +156,78 @@ has "still unreadable" "still unreadable"
 ok "intake status" $GRANTCTL intake status
 has "counts" "fg"
 
+# Attachments: kept once by content, and an over-limit one refused, recorded
+# and named in the answer.
+/usr/bin/python3 - "$F/plain-form.eml" "$T/attach.eml" <<'PY'
+import email, email.policy, os, sys
+from email.message import EmailMessage
+src = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+m = EmailMessage()
+m["From"] = "Ade Bello <ade@example.org>"
+m["To"] = "apply@grants.example.org"
+m["Subject"] = "Application with papers"
+m["Message-ID"] = "<attach-1@example.org>"
+m.set_content(src.get_content().replace("Oakfield Allotment Society", "Bello Street Gardeners"))
+m.add_attachment(b"Our constitution.\n", maintype="text", subtype="plain", filename="constitution.txt")
+m.add_attachment(os.urandom(30000), maintype="application", subtype="pdf", filename="minutes.pdf")
+open(sys.argv[2], "wb").write(m.as_bytes())
+PY
+deliver "$T/attach.eml" 1009.k
+wait_for "an application with attachments" 10 sh -c "$GRANTCTL app list | grep -q 'Bello Street'"
+aref=$($GRANTCTL app list | awk '/Bello Street/ { print $1 }')
+ok "show the attachments" $GRANTCTL app show "$aref"
+has "kept" "constitution.txt"
+has "refused with the reason" "minutes.pdf"
+has "the limit named" "limit"
+wait_for "the answer names the refused file" 10 sh -c "grep -l -a -F 'minutes.pdf' '$T'/sent/new/*"
+run sql "SELECT COUNT(*) FROM blobs"
+same "only the kept file is stored" "1" "$OUT"
+
+# A bounce of one of our letters marks it failed and says why.
+ack=$(sent_with "[FG-$year-0001] We have your application")
+ackid=$(grep -a -i '^Message-ID:' "$ack" | head -1 | sed 's/^[^<]*<//; s/>.*//')
+cat >"$T/dsn.eml" <<MAIL
+From: Mail Delivery System <MAILER-DAEMON@example.org>
+To: grants@example.org
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-1@example.org>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+
+Final-Recipient: rfc822; joan.davies@example.org
+Action: failed
+Status: 5.1.1
+
+--B
+Content-Type: text/rfc822-headers
+
+From: Fast Grants <grants@example.org>
+To: joan.davies@example.org
+Message-ID: <$ackid>
+Subject: [FG-$year-0001] We have your application
+
+--B--
+MAIL
+before=$(ls "$T/sent/new" | wc -l)
+deliver "$T/dsn.eml" 1009.l
+wait_for "the bounced letter is marked failed" 10 sh -c "$GRANTCTL outbox list --failed | grep -q 'bounced'"
+ok "failed list" $GRANTCTL outbox list --failed
+has "with the delivery status" "bounced: delivery status 5.1.1"
+sleep 1
+run sh -c "ls '$T/sent/new' | wc -l"
+same "a bounce is never answered" "$before" "$OUT"
+
 # A closed round answers politely.
 $GRANTCTL round close "$R" >/dev/null
 cat >"$T/late.eml" <<'MAIL'
@@ -168,8 +243,8 @@ MAIL
 deliver "$T/late.eml" 1010.j
 wait_for "told the round is closed" 10 sh -c "grep -l -a -F 'is closed' '$T'/sent/new/*"
 ok "round show counts applications" $GRANTCTL round show "$R"
-has "two applications" "applications   2"
-has "requested" "requested      £930.00"
+has "three applications" "applications   3"
+has "requested" "requested      £1,380.00"
 
 ok "preview a letter for a real application" $GRANTCTL template preview \
     acknowledgement --app "FG-$year-0001"
