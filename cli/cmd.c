@@ -38,8 +38,9 @@ static const struct cmd_entry cmd_table[] = {
 	    "List rounds, optionally of one fund or in one state.",
 	    cmd_round_list },
 	{ "round", "show", "ROUND", "", 1, 1,
-	    "Show a round: dates, budget, committed and paid, priorities and "
-	    "criteria.", cmd_round_show },
+	    "Show a round: dates, budget, committed and paid, priorities, "
+	    "criteria, and applications with the total requested.",
+	    cmd_round_show },
 	{ "round", "open", "ROUND", "", 1, 1,
 	    "Open a draft round for applications.", cmd_round_open },
 	{ "round", "close", "ROUND", "", 1, 1,

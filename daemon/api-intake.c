@@ -47,14 +47,15 @@ api_app_show(struct api_req *r)
 	}
 	extra = db_query_row("SELECT fields, problems, reason FROM applications "
 	    "WHERE reference = ?", "s", ref);
-	in = db_query("SELECT m.id, 'in' AS direction, m.kind, m.from_addr AS "
-	    "who, m.subject, m.received_at AS at FROM mail_in m JOIN "
-	    "applications a ON a.id = m.application_id WHERE a.reference = ? "
-	    "ORDER BY m.id", "s", ref);
-	out = db_query("SELECT id, 'out' AS direction, template AS kind, "
-	    "to_addr AS who, COALESCE(subject, template) AS subject, "
-	    "COALESCE(sent_at, queued_at) AS at, state, last_error FROM outbox "
-	    "WHERE reference = ? ORDER BY id", "s", ref);
+	/* Both directions, in the order they happened. */
+	in = db_query("SELECT * FROM (SELECT m.id, 'in' AS direction, m.kind, "
+	    "m.from_addr AS who, m.subject, m.received_at AS at, NULL AS state, "
+	    "NULL AS last_error FROM mail_in m JOIN applications a ON a.id = "
+	    "m.application_id WHERE a.reference = ? UNION ALL SELECT id, 'out', "
+	    "template, to_addr, COALESCE(subject, template), queued_at, state, "
+	    "last_error FROM outbox WHERE reference = ?) t ORDER BY at, "
+	    "direction", "ss", ref, ref);
+	out = json_array();
 	att = db_query("SELECT t.filename, t.content_type, t.size, t.sha256, "
 	    "t.refused, t.refused_reason FROM attachments t JOIN mail_in m ON "
 	    "m.id = t.mail_id JOIN applications a ON a.id = m.application_id "

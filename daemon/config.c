@@ -57,7 +57,7 @@ static const struct config_key config_keys[] = {
 	{ "mail", "sendmail", CONF_STRING, S(mail_sendmail), "/usr/sbin/sendmail", 0, 0, NULL },
 	{ "mail", "rate_per_minute", CONF_INT, S(mail_rate_per_minute), "120", 1, 100000, NULL },
 	{ "mail", "retry_base", CONF_INT, S(mail_retry_base), "60", 1, 86400, NULL },
-	{ "mail", "max_age", CONF_INT, S(mail_max_age), "172800", 60, 2592000, NULL },
+	{ "mail", "max_age", CONF_INT, S(mail_max_age), "172800", 10, 2592000, NULL },
 	{ "mail", "poll_interval", CONF_INT, S(mail_poll_interval), "5", 1, 3600, NULL },
 	{ "notify", "digest_hour", CONF_INT, S(notify_digest_hour), "7", 0, 23, NULL },
 	{ "limits", "max_attachment", CONF_INT, S(max_attachment), "10485760", 1024, 1073741824, NULL },

@@ -68,8 +68,14 @@ grantd_keep_intake(struct config *old, struct config *new)
 	struct intake_conf	*tmp[CONFIG_MAX_INTAKE];
 	int			 i, changed = old->nintake != new->nintake;
 
-	for (i = 0; !changed && i < old->nintake; i++)
-		changed = strcmp(old->intake[i]->name, new->intake[i]->name) != 0;
+	for (i = 0; !changed && i < old->nintake; i++) {
+		const struct intake_conf *a = old->intake[i], *b = new->intake[i];
+		changed = strcmp(a->name, b->name) != 0 ||
+		    strcmp(a->type, b->type) != 0 || strcmp(a->round, b->round)
+		    != 0 || a->poll_interval != b->poll_interval ||
+		    (a->path && b->path && strcmp(a->path, b->path) != 0) ||
+		    (a->url && b->url && strcmp(a->url, b->url) != 0);
+	}
 	if (changed)
 		log_warnx("reload: [intake] mailboxes change only at restart");
 	memcpy(tmp, new->intake, sizeof tmp);

@@ -15,7 +15,8 @@
 #include "form.h"
 #include "mime.h"
 
-#define INTAKE_QUARANTINE_KEEP	(16 * 1024 * 1024)	/* raw bytes kept */
+#define INTAKE_QUARANTINE_KEEP	(8 * 1024 * 1024)	/* raw bytes kept */
+#define INTAKE_BODY_KEEP	(1024 * 1024)		/* body text kept */
 
 struct intake_ctx {
 	const char		*source;
@@ -66,10 +67,19 @@ intake_quarantine(const char *source, const char *raw, size_t len,
 static long long
 intake_record(struct intake_ctx *c, const char *kind, long long app_id)
 {
+	size_t	len = strlen(c->m->body);
+
+	/* A form is short; a body past this is kept in part (UTF-8 safe). */
+	if (len > INTAKE_BODY_KEEP) {
+		len = INTAKE_BODY_KEEP;
+		while (len > 0 && ((unsigned char)c->m->body[len] & 0xc0) == 0x80)
+			len--;
+		c->m->body[len] = '\0';
+	}
 	if (db_exec("INSERT INTO mail_in (source, message_id, content_hash, "
 	    "application_id, kind, from_addr, subject, body) VALUES (?, ?, ?, "
-	    "NULLIF(?, 0), ?, ?, ?, ?)", "sssissss", c->source, c->mid,
-	    c->m->content_hash, (int64_t)app_id, kind, c->m->from_addr,
+	    "NULLIF(?, 0), ?, ?, LEFT(?, 1000), ?)", "sssissss", c->source,
+	    c->mid, c->m->content_hash, (int64_t)app_id, kind, c->m->from_addr,
 	    c->m->subject, c->m->body) != 1)
 		return -1;
 	c->mail_id = db_insert_id();
@@ -512,9 +522,18 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 	mime_free(c.m);
 	return INTAKE_STORED;
 retry:
-	log_warnx("intake %s: cannot store a message now, will retry: %s",
-	    in->name, db_last_error());
 	db_rollback();
 	mime_free(c.m);
+	/*
+	 * The database going away is worth waiting for; a message the
+	 * database refuses is not, or it would block every one behind it.
+	 */
+	if (!db_lost() && db_errno() != 0) {
+		snprintf(err, sizeof err, "it could not be stored: %s",
+		    db_last_error());
+		return intake_quarantine(in->name, raw, len, err);
+	}
+	log_warnx("intake %s: cannot store a message now, will retry: %s",
+	    in->name, db_last_error());
 	return INTAKE_RETRY;
 }

@@ -5,7 +5,14 @@
 . "$top_srcdir/tests/integration/lib.sh"
 MAIL_TRANSPORT=smtp
 start_smtp
-setup
+write_config
+mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
+"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
+# msmtp, a real sendmail, finds its settings in grantd's $HOME.
+printf 'account default\nhost 127.0.0.1\nport %s\nauth off\ntls off\n' \
+    "$SMTP_PORT" >"$T/.msmtprc"
+chmod 600 "$T/.msmtprc"
+HOME=$T start_grantd
 
 # header NAME FILE: a decoded header of a captured message
 header() {
@@ -109,6 +116,39 @@ start_smtp
 wait_for "all five arrive" 30 sh -c "[ \$(ls '$T/smtp' | grep -c eml) -ge $((before + 5)) ]"
 sleep 2
 same "once each" "5" "$(grep -l -a -E '^X-Envelope: .* -> wait[0-9]@' "$T"/smtp/*.eml | wc -l)"
+
+# The rate limit holds the relay to rate_per_minute.
+sed -i 's/^rate_per_minute = .*/rate_per_minute = 6/' "$T/grantd.conf"
+kill -HUP "$GRANTD_PID"; sleep 0.5
+sleep 10	# the bucket refills to at most 6
+before=$(count_smtp)
+for i in $(seq 1 10); do $GRANTCTL outbox test --to "rate$i@example.org" >/dev/null; done
+sleep 3
+sent=$(( $(count_smtp) - before ))
+if [ "$sent" -ge 1 ] && [ "$sent" -le 7 ]; then pass "rate limited: $sent of 10 in 3 s"; else
+	fail "rate limited" "$sent of 10 sent in 3 s at 6 a minute"; fi
+sed -i 's/^rate_per_minute = .*/rate_per_minute = 60000/' "$T/grantd.conf"
+kill -HUP "$GRANTD_PID"; sleep 0.5
+wait_for "the rest follow" 20 sh -c "[ \$(ls '$T/smtp' | grep -c eml) -ge $((before + 10)) ]"
+
+# A server that keeps deferring: retried until max_age, then failed.
+sed -i 's/^max_age = .*/max_age = 10/' "$T/grantd.conf"
+kill -HUP "$GRANTD_PID"; sleep 0.5
+ok "a deferred address" $GRANTCTL outbox test --to defer@example.org
+wait_for "retried, then failed after max_age" 30 sh -c "$GRANTCTL outbox list --failed | grep -q defer@example.org"
+ok "with the server's reason" $GRANTCTL --json outbox list --failed
+has "451 kept" "451"
+sed -i 's/^max_age = .*/max_age = 600/' "$T/grantd.conf"
+
+# The sendmail transport, through msmtp to the same SMTP server.
+sed -i 's/^transport = smtp/transport = sendmail/' "$T/grantd.conf"
+printf '[mail]\nsendmail = /usr/bin/msmtp\n' >>"$T/grantd.conf"
+kill -HUP "$GRANTD_PID"; sleep 0.5
+ok "queue through sendmail" $GRANTCTL outbox test --to viasendmail@example.org --note sendmail
+wait_for "arrives through sendmail" 10 sh -c "grep -l -a 'viasendmail@example.org' '$T'/smtp/*.eml"
+run sh -c "grep -l -a 'viasendmail@example.org' '$T'/smtp/*.eml | head -1 | xargs head -1 | tr -d '\r'"
+same "envelope from the fund" "X-Envelope: grants@example.org -> viasendmail@example.org" "$OUT"
+sed -i 's/^transport = sendmail/transport = smtp/' "$T/grantd.conf"
 
 # Switch to the Maildir transport with a reload.
 sed -i 's/^transport = smtp/transport = maildir/' "$T/grantd.conf"
