@@ -1,4 +1,5 @@
 /* client.c: HTTP/JSON to grantd over its Unix socket, through libcurl. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +31,6 @@ client_write_cb(char *ptr, size_t size, size_t n, void *arg)
 	return add;
 }
 
-/* "/v1/rounds/" + escaped code + suffix */
-char *
-client_path(const char *prefix, const char *code, const char *suffix)
-{
-	char	*esc, *path;
-
-	esc = curl_easy_escape(NULL, code, 0);
-	xasprintf(&path, "%s%s%s", prefix, esc != NULL ? esc : "",
-	    suffix != NULL ? suffix : "");
-	curl_free(esc);
-	return path;
-}
 
 /*
  * Call grantd. Returns the reply, or NULL after printing why not (grantd's
@@ -99,5 +88,53 @@ out:
 	free(text);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
+	return reply;
+}
+
+/* method on prefix + escaped code + suffix: "/v1/rounds/" CODE "/transition" */
+json_t *
+client_call_on(const char *method, const char *prefix, const char *code,
+    const char *suffix, json_t *body)
+{
+	char	*esc, *path;
+	json_t	*reply;
+
+	esc = curl_easy_escape(NULL, code, 0);
+	xasprintf(&path, "%s%s%s", prefix, esc != NULL ? esc : "",
+	    suffix != NULL ? suffix : "");
+	curl_free(esc);
+	reply = client_call(method, path, body);
+	free(path);
+	return reply;
+}
+
+/*
+ * GET path with a query string of the given options that were set, each
+ * sent under its own name: client_get_query("/v1/rounds", a, "fund",
+ * "state", NULL).
+ */
+json_t *
+client_get_query(const char *path, const struct args *a, ...)
+{
+	const char	*name, *value;
+	char		*url = xstrdup(path), *tmp, *esc;
+	json_t		*reply;
+	va_list		 ap;
+	int		 n = 0;
+
+	va_start(ap, a);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		if ((value = args_get(a, name)) == NULL)
+			continue;
+		esc = curl_easy_escape(NULL, value, 0);
+		xasprintf(&tmp, "%s%c%s=%s", url, n++ == 0 ? '?' : '&', name,
+		    esc != NULL ? esc : "");
+		curl_free(esc);
+		free(url);
+		url = tmp;
+	}
+	va_end(ap);
+	reply = client_call("GET", url, NULL);
+	free(url);
 	return reply;
 }

@@ -10,17 +10,9 @@ cmd_app_list(struct args *a)
 	json_t		*r, *x;
 	struct table	*t;
 	size_t		 i;
-	char		*path, *q1 = NULL, *q2 = NULL, m[MONEY_BUFLEN], d[64];
+	char		 m[MONEY_BUFLEN], d[64];
 
-	if (args_has(a, "round"))
-		q1 = client_path("round=", args_get(a, "round"), "&");
-	if (args_has(a, "state"))
-		q2 = client_path("state=", args_get(a, "state"), NULL);
-	xasprintf(&path, "/v1/applications?%s%s", q1 ? q1 : "", q2 ? q2 : "");
-	free(q1);
-	free(q2);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_get_query("/v1/applications", a, "round", "state", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -45,11 +37,9 @@ cmd_app_show(struct args *a)
 	struct table	*t;
 	const char	*key;
 	size_t		 i;
-	char		*path, *text, m[MONEY_BUFLEN], d[64];
+	char		*text, m[MONEY_BUFLEN], d[64];
 
-	path = client_path("/v1/applications/", a->argv[0], NULL);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_call_on("GET", "/v1/applications/", a->argv[0], NULL, NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -101,15 +91,12 @@ int
 cmd_app_withdraw(struct args *a)
 {
 	json_t	*body, *r;
-	char	*path;
 
 	if (!args_has(a, "reason"))
 		return cmd_usage_error("app withdraw needs --reason");
 	body = json_pack("{s:s}", "reason", args_get(a, "reason"));
-	path = client_path("/v1/applications/", a->argv[0], "/withdraw");
-	r = client_call("POST", path, body);
+	r = client_call_on("POST", "/v1/applications/", a->argv[0], "/withdraw", body);
 	json_decref(body);
-	free(path);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

@@ -10,17 +10,9 @@ cmd_audit_list(struct args *a)
 	json_t		*r, *x;
 	struct table	*t;
 	size_t		 i;
-	char		*path, *lim = NULL, *ent = NULL, d[64];
+	char		 d[64];
 
-	if (args_has(a, "limit"))
-		lim = client_path("limit=", args_get(a, "limit"), "&");
-	if (args_has(a, "entity"))
-		ent = client_path("entity=", args_get(a, "entity"), NULL);
-	xasprintf(&path, "/v1/audit?%s%s", lim ? lim : "", ent ? ent : "");
-	free(lim);
-	free(ent);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_get_query("/v1/audit", a, "limit", "entity", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

@@ -64,11 +64,9 @@ cmd_fund_show(struct args *a)
 	json_t		*r, *x;
 	struct table	*t;
 	size_t		 i;
-	char		*path, m1[MONEY_BUFLEN], m2[MONEY_BUFLEN], d[64];
+	char		 m1[MONEY_BUFLEN], m2[MONEY_BUFLEN], d[64];
 
-	path = client_path("/v1/funds/", a->argv[0], NULL);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_call_on("GET", "/v1/funds/", a->argv[0], NULL, NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

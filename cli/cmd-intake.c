@@ -69,11 +69,8 @@ int
 cmd_quarantine_show(struct args *a)
 {
 	json_t	*r;
-	char	*path;
 
-	path = client_path("/v1/intake/quarantine/", a->argv[0], NULL);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_call_on("GET", "/v1/intake/quarantine/", a->argv[0], NULL, NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -91,11 +88,8 @@ int
 cmd_quarantine_retry(struct args *a)
 {
 	json_t	*r;
-	char	*path;
 
-	path = client_path("/v1/intake/quarantine/", a->argv[0], "/retry");
-	r = client_call("POST", path, NULL);
-	free(path);
+	r = client_call_on("POST", "/v1/intake/quarantine/", a->argv[0], "/retry", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

@@ -1,6 +1,7 @@
 /* cmd-outbox.c: grantctl outbox list|show|retry|test, notify digests */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "grantctl.h"
 
@@ -10,22 +11,19 @@ cmd_outbox_list(struct args *a)
 	json_t		*r, *x;
 	struct table	*t;
 	size_t		 i;
-	char		*path, *q = NULL, d[64];
-	const char	*state = args_has(a, "failed") ? "failed" :
-			    args_get(a, "state");
+	char		 d[64];
 
-	if (state != NULL)
-		q = client_path("state=", state, "&");
-	if (args_has(a, "reference")) {
-		char *ref = client_path("reference=", args_get(a, "reference"),
-		    NULL);
-		xasprintf(&path, "/v1/outbox?%s%s", q ? q : "", ref);
-		free(ref);
-	} else
-		xasprintf(&path, "/v1/outbox?%s", q ? q : "");
-	free(q);
-	r = client_call("GET", path, NULL);
-	free(path);
+	/* --failed is the everyday spelling of --state failed. */
+	if (args_has(a, "failed")) {
+		if (args_has(a, "state"))
+			return cmd_usage_error("--failed and --state are one or "
+			    "the other");
+		if (a->nopts == ARGS_MAX)
+			return cmd_usage_error("too many options");
+		a->opts[a->nopts].name = xstrdup("state");
+		a->opts[a->nopts++].value = "failed";
+	}
+	r = client_get_query("/v1/outbox", a, "state", "reference", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -46,11 +44,9 @@ int
 cmd_outbox_show(struct args *a)
 {
 	json_t	*r;
-	char	*path, d[64];
+	char	d[64];
 
-	path = client_path("/v1/outbox/", a->argv[0], NULL);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_call_on("GET", "/v1/outbox/", a->argv[0], NULL, NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -74,11 +70,8 @@ int
 cmd_outbox_retry(struct args *a)
 {
 	json_t	*r;
-	char	*path;
 
-	path = client_path("/v1/outbox/", a->argv[0], "/retry");
-	r = client_call("POST", path, NULL);
-	free(path);
+	r = client_call_on("POST", "/v1/outbox/", a->argv[0], "/retry", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

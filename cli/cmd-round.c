@@ -46,17 +46,9 @@ cmd_round_list(struct args *a)
 	json_t		*r, *x;
 	struct table	*t;
 	size_t		 i;
-	char		*path, *f = NULL, *s = NULL, m[MONEY_BUFLEN], d1[64], d2[64];
+	char		 m[MONEY_BUFLEN], d1[64], d2[64];
 
-	if (args_has(a, "fund"))
-		f = client_path("fund=", args_get(a, "fund"), "&");
-	if (args_has(a, "state"))
-		s = client_path("state=", args_get(a, "state"), NULL);
-	xasprintf(&path, "/v1/rounds?%s%s", f ? f : "", s ? s : "");
-	free(f);
-	free(s);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_get_query("/v1/rounds", a, "fund", "state", NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -83,11 +75,9 @@ cmd_round_show(struct args *a)
 {
 	json_t	*r, *x;
 	size_t	 i;
-	char	*path, m[MONEY_BUFLEN], d[64];
+	char	 m[MONEY_BUFLEN], d[64];
 
-	path = client_path("/v1/rounds/", a->argv[0], NULL);
-	r = client_call("GET", path, NULL);
-	free(path);
+	r = client_call_on("GET", "/v1/rounds/", a->argv[0], NULL, NULL);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
@@ -124,13 +114,10 @@ static int
 cmd_round_move(struct args *a, const char *to)
 {
 	json_t	*body, *r;
-	char	*path;
 
-	path = client_path("/v1/rounds/", a->argv[0], "/transition");
 	body = json_pack("{s:s}", "to", to);
-	r = client_call("POST", path, body);
+	r = client_call_on("POST", "/v1/rounds/", a->argv[0], "/transition", body);
 	json_decref(body);
-	free(path);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

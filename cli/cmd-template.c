@@ -28,14 +28,11 @@ int
 cmd_template_preview(struct args *a)
 {
 	json_t	*r, *body = json_object();
-	char	*path;
 
 	if (args_has(a, "app"))
 		json_object_set_new(body, "app", json_string(args_get(a, "app")));
-	path = client_path("/v1/templates/", a->argv[0], "/preview");
-	r = client_call("POST", path, body);
+	r = client_call_on("POST", "/v1/templates/", a->argv[0], "/preview", body);
 	json_decref(body);
-	free(path);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

@@ -59,16 +59,13 @@ int
 cmd_user_notify(struct args *a)
 {
 	json_t	*body, *r;
-	char	*path;
 
 	if (!args_has(a, "digest"))
 		return cmd_usage_error("user notify needs --digest "
 		    "daily|immediate|off");
 	body = json_pack("{s:s}", "digest", args_get(a, "digest"));
-	path = client_path("/v1/users/", a->argv[0], "/notify");
-	r = client_call("POST", path, body);
+	r = client_call_on("POST", "/v1/users/", a->argv[0], "/notify", body);
 	json_decref(body);
-	free(path);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
