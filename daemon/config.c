@@ -54,6 +54,7 @@ static const struct config_key config_keys[] = {
 	{ "mail", "smtp_password_file", CONF_STRING, S(mail_smtp_password_file), NULL, 0, 0, NULL },
 	{ "mail", "smtp_starttls", CONF_CHOICE, S(mail_smtp_starttls), "try", 0, 0,
 	    "off|try|required" },
+	{ "mail", "smtp_ca_file", CONF_STRING, S(mail_smtp_ca_file), NULL, 0, 0, NULL },
 	{ "mail", "sendmail", CONF_STRING, S(mail_sendmail), "/usr/sbin/sendmail", 0, 0, NULL },
 	{ "mail", "rate_per_minute", CONF_INT, S(mail_rate_per_minute), "120", 1, 100000, NULL },
 	{ "mail", "retry_base", CONF_INT, S(mail_retry_base), "60", 1, 86400, NULL },
@@ -76,6 +77,7 @@ static const struct config_key intake_keys[] = {
 	{ "intake", "password_file", CONF_STRING, I(password_file), NULL, 0, 0, NULL },
 	{ "intake", "processed_folder", CONF_STRING, I(processed_folder), "Processed", 0, 0, NULL },
 	{ "intake", "starttls", CONF_CHOICE, I(starttls), "try", 0, 0, "off|try|required" },
+	{ "intake", "ca_file", CONF_STRING, I(ca_file), NULL, 0, 0, NULL },
 	{ "intake", "round", CONF_STRING, I(round), NULL, 0, 0, NULL },
 	{ "intake", "poll_interval", CONF_INT, I(poll_interval), "60", 1, 86400, NULL },
 };

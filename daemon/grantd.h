@@ -24,6 +24,7 @@ struct intake_conf {
 	char		*password_file;
 	char		*processed_folder;
 	char		*starttls;	/* off, try, required */
+	char		*ca_file;	/* trust these certificates (PEM) */
 	char		*round;		/* a round code, or a fund code: its open round */
 	long		 poll_interval;
 };
@@ -57,6 +58,7 @@ struct config {
 	char		*mail_smtp_user;
 	char		*mail_smtp_password_file;
 	char		*mail_smtp_starttls;
+	char		*mail_smtp_ca_file;
 	char		*mail_sendmail;
 	long		 mail_rate_per_minute;
 	long		 mail_retry_base;

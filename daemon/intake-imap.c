@@ -121,6 +121,8 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	curl_easy_setopt(easy, CURLOPT_USE_SSL,
 	    strcmp(in->starttls, "required") == 0 ? CURLUSESSL_ALL :
 	    strcmp(in->starttls, "try") == 0 ? CURLUSESSL_TRY : CURLUSESSL_NONE);
+	if (in->ca_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, in->ca_file);
 	free(url);
 	free(cmd);
 	free(password);

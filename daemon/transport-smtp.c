@@ -94,6 +94,8 @@ smtp_send(long long id, const char *env_from, const char *to,
 	    strcmp(c->mail_smtp_starttls, "required") == 0 ? CURLUSESSL_ALL :
 	    strcmp(c->mail_smtp_starttls, "try") == 0 ? CURLUSESSL_TRY :
 	    CURLUSESSL_NONE);
+	if (c->mail_smtp_ca_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, c->mail_smtp_ca_file);
 	if (c->mail_smtp_user != NULL) {
 		if (config_read_secret(c->mail_smtp_password_file, &password,
 		    err, sizeof err) == -1)

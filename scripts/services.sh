@@ -7,6 +7,7 @@ GRANTD_PACKAGES="autoconf automake make gcc pkg-config libevent-dev
 libmariadb-dev mariadb-server mariadb-client libcurl4-openssl-dev libxml2-dev
 libxml2-utils libjansson-dev libcmocka-dev libgmime-3.0-dev libssl-dev
 libsystemd-dev tzdata ca-certificates dovecot-imapd python3-aiosmtpd curl msmtp
+openssl
 clang libclang-rt-14-dev"
 
 # Install what is missing (as root), after refreshing the package lists.
@@ -79,11 +80,30 @@ mariadb_sql() {
 	mariadb --no-defaults --socket="$1/run/mysqld.sock" -uroot -e "$2"
 }
 
-# dovecot_start DIR PORT USER PASSWORD: a private Dovecot IMAP server on
-# 127.0.0.1:PORT, mail in DIR/mail/USER (a Maildir owned by nobody, since
-# Dovecot will not serve mail as root), plain-text login allowed.
+# tls_cert DIR: a self-signed certificate for 127.0.0.1 in DIR/cert.pem,
+# its key in DIR/key.pem (for the TLS tests; clients trust DIR/cert.pem).
+tls_cert() {
+	[ -f "$1/cert.pem" ] && return 0
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 -keyout "$1/key.pem" \
+	    -out "$1/cert.pem" >/dev/null 2>&1
+}
+
+# dovecot_start DIR PORT USER PASSWORD [IMAPS-PORT]: a private Dovecot IMAP
+# server on 127.0.0.1:PORT, mail in DIR/mail/USER (a Maildir owned by
+# nobody, since Dovecot will not serve mail as root), plain-text login
+# allowed. With IMAPS-PORT, TLS too: STARTTLS on PORT and IMAPS there, with
+# the certificate of tls_cert DIR.
 dovecot_start() {
-	dir=$1 port=$2 user=$3 pass=$4
+	dir=$1 port=$2 user=$3 pass=$4 imaps=${5:-0}
+	ssl="ssl = no"
+	if [ "$imaps" != 0 ]; then
+		tls_cert "$dir"
+		chmod 644 "$dir/cert.pem" "$dir/key.pem"
+		ssl="ssl = yes
+ssl_cert = <$dir/cert.pem
+ssl_key = <$dir/key.pem"
+	fi
 	mkdir -p "$dir/run" "$dir/state" "$dir/mail/$user"
 	chmod 755 "$dir" "$dir/mail"
 	chown -R nobody:nogroup "$dir/mail"
@@ -94,7 +114,7 @@ listen = 127.0.0.1
 base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
-ssl = no
+$ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:$dir/mail/%u
@@ -115,7 +135,8 @@ service imap-login {
     port = $port
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = $imaps
   }
 }
 service stats {

@@ -1,14 +1,16 @@
 """A real SMTP server for grantd's tests (aiosmtpd), on 127.0.0.1.
 
-usage: smtp-server.py PORT OUTDIR
+usage: smtp-server.py PORT OUTDIR [CERT KEY]
 
 Every accepted message is written to OUTDIR/NNNN.eml as received, after a
 line "X-Envelope: FROM -> RCPT". A recipient whose address contains
-"reject" gets 550; one containing "defer" gets 451. Runs until killed.
+"reject" gets 550; one containing "defer" gets 451. With CERT and KEY it
+offers STARTTLS and requires it. Runs until killed.
 """
 import asyncio
 import os
 import signal
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -43,7 +45,13 @@ class Capture:
 def main():
     port, outdir = int(sys.argv[1]), sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
-    controller = Controller(Capture(outdir), hostname="127.0.0.1", port=port)
+    tls = {}
+    if len(sys.argv) > 4:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Capture(outdir), hostname="127.0.0.1", port=port,
+                            **tls)
     controller.start()
     stop = asyncio.Event()
     loop = asyncio.new_event_loop()

@@ -104,13 +104,13 @@ setup() {
 }
 
 # start_smtp: a real SMTP server (aiosmtpd) on a free loopback port,
-# writing what it accepts to $T/smtp/.
+# writing what it accepts to $T/smtp/ (SMTP_TLS="CERT KEY": STARTTLS only).
 SMTP_PID=""
 start_smtp() {
 	: "${SMTP_PORT:=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 	mkdir -p "$T/smtp"
 	/usr/bin/python3 "$top_srcdir/tests/smtp-server.py" "$SMTP_PORT" \
-	    "$T/smtp" >"$T/smtp.log" 2>&1 &
+	    "$T/smtp" ${SMTP_TLS:-} >"$T/smtp.log" 2>&1 &
 	SMTP_PID=$!
 	for _ in $(seq 1 100); do
 		grep -q ready "$T/smtp.log" 2>/dev/null && return 0

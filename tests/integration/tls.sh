@@ -1,0 +1,74 @@
+# tls.sh: mail over TLS with a certificate grantd is told to trust: IMAPS
+# and IMAP with STARTTLS required (Dovecot), and SMTP with STARTTLS
+# required (aiosmtpd).
+. "$top_srcdir/tests/integration/lib.sh"
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+IMAP_PORT=$(free_port)
+IMAPS_PORT=$(free_port)
+IMAP="$T/imap"
+mkdir -p "$IMAP"
+dovecot_start "$IMAP" "$IMAP_PORT" grants s3cret "$IMAPS_PORT" || exit 1
+trap 'dovecot_stop "$IMAP"; cleanup' EXIT
+echo s3cret >"$T/imap-password"
+INBOX="$IMAP/mail/grants"
+deliver() {
+	mkdir -p "$INBOX/new" "$INBOX/cur" "$INBOX/tmp"
+	sed "s/^Message-ID: .*/Message-ID: <$2@example.org>/" "$1" >"$INBOX/tmp/$2"
+	mv "$INBOX/tmp/$2" "$INBOX/new/$2"
+	chown -R nobody:nogroup "$INBOX"
+}
+SMTP_TLS="$IMAP/cert.pem $IMAP/key.pem"
+MAIL_TRANSPORT=smtp
+start_smtp
+
+# intake_config URL STARTTLS: the config with one IMAP mailbox.
+intake_config() {
+	write_config
+	sed -i "s/^smtp_starttls = off/smtp_starttls = required\nsmtp_ca_file = ${IMAP//\//\\/}\/cert.pem/" "$T/grantd.conf"
+	cat >>"$T/grantd.conf" <<CONF
+
+[intake tls]
+type = imap
+url = $1
+user = grants
+password_file = $T/imap-password
+starttls = $2
+ca_file = $IMAP/cert.pem
+round = FG
+poll_interval = 1
+CONF
+}
+
+intake_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" off
+mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
+"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
+start_grantd
+year=$(TZ=Europe/London date +%Y)
+$GRANTCTL fund create FG --name "Fast Grants" --budget 100000 --max-award 500 >/dev/null
+R=$($GRANTCTL round create FG --title "TLS round" --opens "$(date -u +%Y-%m-%d)" \
+    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 20000 \
+    --priority "Supporting the community to be fit and healthy" \
+    --priority "Developing skills of local people" \
+    --priority "Changing the area for the better" \
+    --priority "Encouraging community participation")
+$GRANTCTL round open "$R" >/dev/null
+
+deliver "$top_srcdir/tests/fixtures/mail/plain-form.eml" tls-1
+wait_for "read over IMAPS" 15 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0001'"
+wait_for "answered over SMTP with STARTTLS" 15 sh -c "grep -l -a -F '[FG-$year-0001]' '$T'/smtp/*.eml"
+run grep -a -c "TLS" "$IMAP/dovecot.log"
+[ "$OUT" -gt 0 ] && pass "Dovecot saw TLS" || fail "Dovecot saw TLS" "$OUT"
+
+stop_grantd
+intake_config "imap://127.0.0.1:$IMAP_PORT/INBOX" required
+start_grantd
+deliver "$top_srcdir/tests/fixtures/mail/plain-form.eml" tls-2
+wait_for "read over IMAP with STARTTLS" 15 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0002'"
+
+# A certificate grantd does not trust is refused, and the error shown.
+stop_grantd
+intake_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" off
+sed -i '/^ca_file = /d' "$T/grantd.conf"
+start_grantd
+wait_for "an untrusted certificate is refused" 15 sh -c "$GRANTCTL intake status | grep -q -i 'certificate'"
+finish
