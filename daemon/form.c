@@ -320,7 +320,7 @@ is_forward(const char *line)
 	    strncasecmp(line, "Begin forwarded message:", 24) == 0;
 }
 
-/* Outlook's reply markers: a reply when the form is above it, else a forward. */
+/* Outlook's reply markers: a reply below a form, else a forward. */
 static int
 is_outlook_quote(const char *line)
 {

@@ -285,7 +285,8 @@ iconv_utf8(const char *s, size_t len, const char *from)
 /*
  * Text in a declared (or undeclared) charset into UTF-8. Latin-1 and ASCII
  * labels are read as Windows-1252, as browsers do: that is what the £ and
- * curly quotes in such mail really are.
+ * curly quotes in such mail really are; and as UTF-8 when the bytes are
+ * valid UTF-8, because clients that mislabel usually mislabel that.
  */
 static char *
 text_to_utf8(const char *s, size_t len, const char *charset)
