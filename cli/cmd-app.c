@@ -1,6 +1,7 @@
 /* cmd-app.c: grantctl app list|show|withdraw */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "grantctl.h"
 
@@ -77,11 +78,14 @@ cmd_app_show(struct args *a)
 		table_print(t);
 	}
 	printf("\nThread:\n");
-	t = table_new(5, "WHEN", "DIR", "KIND", "WHO", "SUBJECT");
+	t = table_new(6, "WHEN", "DIR", "KIND", "WHO", "STATE", "SUBJECT");
 	json_array_foreach(json_object_get(r, "thread"), i, x)
 		table_add(t, out_date(x, "at", d, sizeof d),
 		    out_str(x, "direction"), out_str(x, "kind"),
-		    out_str(x, "who"), out_str(x, "subject"));
+		    out_str(x, "who"), json_is_string(json_object_get(x,
+		    "last_error")) && strcmp(out_str(x, "state"), "sent") != 0 ?
+		    out_str(x, "last_error") : out_str(x, "state"),
+		    out_str(x, "subject"));
 	table_print(t);
 	json_decref(r);
 	return CMD_OK;
