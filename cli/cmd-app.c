@@ -38,7 +38,8 @@ cmd_app_show(struct args *a)
 	struct table	*t;
 	const char	*key;
 	size_t		 i;
-	char		*text, m[MONEY_BUFLEN], d[64];
+	char		*text, *line, *save, m[MONEY_BUFLEN], d[64];
+	int		 first;
 
 	r = client_call_on("GET", "/v1/applications/", a->argv[0], NULL, NULL);
 	if (r == NULL)
@@ -59,7 +60,13 @@ cmd_app_show(struct args *a)
 	json_object_foreach(fields, key, v) {
 		text = json_is_string(v) ? xstrdup(json_string_value(v)) :
 		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		printf("  %-16s %s\n", key, text);
+		/* Answers over several lines stay in their column. */
+		printf("  %-16s ", key);
+		for (line = strtok_r(text, "\n", &save), first = 1; line != NULL;
+		    line = strtok_r(NULL, "\n", &save), first = 0)
+			printf("%*s%s\n", first ? 0 : 19, "", line);
+		if (*text == '\0')
+			printf("\n");
 		free(text);
 	}
 	if (json_array_size(json_object_get(r, "problems")) > 0) {
