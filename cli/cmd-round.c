@@ -40,6 +40,43 @@ cmd_round_create(struct args *a)
 	return CMD_OK;
 }
 
+/* Only what was given: the daemon keeps the rest. */
+int
+cmd_round_edit(struct args *a)
+{
+	static const struct { const char *opt, *key; } map[] = {
+		{ "title", "title" }, { "opens", "opens" },
+		{ "closes", "closes" }, { "budget", "budget" },
+		{ "max-award", "max_award" },
+	};
+	json_t	*body = json_object(), *r;
+	size_t	 i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (args_has(a, map[i].opt))
+			json_object_set_new(body, map[i].key,
+			    json_string(args_get(a, map[i].opt)));
+	if (args_has(a, "rolling"))
+		json_object_set_new(body, "rolling", json_true());
+	if (args_has(a, "priority"))
+		json_object_set_new(body, "priorities", args_list(a, "priority"));
+	if (args_has(a, "criterion"))
+		json_object_set_new(body, "criteria", args_list(a, "criterion"));
+	if (json_object_size(body) == 0) {
+		json_decref(body);
+		return cmd_usage_error("round edit needs something to change");
+	}
+	r = client_call_on("POST", "/v1/rounds/", a->argv[0], NULL, body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Round %s changed.\n", out_str(r, "code"));
+	json_decref(r);
+	return CMD_OK;
+}
+
 int
 cmd_round_list(struct args *a)
 {

@@ -34,6 +34,13 @@ static const struct cmd_entry cmd_table[] = {
 	    "Create a draft round of a fund and print its code. Dates are UK "
 	    "time (YYYY-MM-DD [HH:MM]); criteria weights must add up to 100.",
 	    cmd_round_create },
+	{ "round", "edit", "ROUND [--title TITLE] [--opens DATE] [--closes DATE | "
+	    "--rolling] [--budget AMOUNT] [--max-award AMOUNT] [--priority "
+	    "TEXT]... [--criterion NAME:WEIGHT]...",
+	    "title=,opens=,closes=,budget=,rolling,max-award=,priority=*,"
+	    "criterion=*", 1, 1,
+	    "Change a draft round. What you leave out stays; --priority or "
+	    "--criterion replace the whole list.", cmd_round_edit },
 	{ "round", "list", "[--fund CODE] [--state STATE]", "fund=,state=", 0, 0,
 	    "List rounds, optionally of one fund or in one state.",
 	    cmd_round_list },

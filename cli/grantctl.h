@@ -67,6 +67,7 @@ int		 cmd_fund_list(struct args *);
 int		 cmd_fund_show(struct args *);
 int		 cmd_round_create(struct args *);
 int		 cmd_round_list(struct args *);
+int		 cmd_round_edit(struct args *);
 int		 cmd_round_show(struct args *);
 int		 cmd_round_open(struct args *);
 int		 cmd_round_close(struct args *);

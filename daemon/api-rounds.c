@@ -414,7 +414,168 @@ dberr:
 	api_db_error(r);
 }
 
+/* The round's current values, as a create request would give them. */
+static json_t *
+round_as_request(json_t *row, json_t *prio, json_t *crit)
+{
+	json_t	*req, *list, *v;
+	time_t	 t;
+	size_t	 i;
+	char	 d[32];
+
+	req = json_pack("{s:O,s:O,s:O,s:b}", "fund", json_object_get(row,
+	    "fund"), "title", json_object_get(row, "title"), "budget",
+	    json_object_get(row, "budget"), "rolling",
+	    json_integer_value(json_object_get(row, "rolling")) != 0);
+	if (json_is_integer(json_object_get(row, "max_award")))
+		json_object_set(req, "max_award", json_object_get(row,
+		    "max_award"));
+	if (date_parse_utc(json_string_value(json_object_get(row, "opens_at")),
+	    &t) == 0)
+		json_object_set_new(req, "opens", json_string(
+		    date_format_local_input(t, d, sizeof d)));
+	if (json_is_string(json_object_get(row, "closes_at")) &&
+	    date_parse_utc(json_string_value(json_object_get(row, "closes_at")),
+	    &t) == 0)
+		json_object_set_new(req, "closes", json_string(
+		    date_format_local_input(t, d, sizeof d)));
+	list = json_array();
+	json_array_foreach(prio, i, v)
+		json_array_append(list, json_object_get(v, "text"));
+	json_object_set_new(req, "priorities", list);
+	list = json_array();
+	json_array_foreach(crit, i, v)
+		json_array_append_new(list, json_pack("{s:O,s:O}", "name",
+		    json_object_get(v, "name"), "weight", json_object_get(v,
+		    "weight")));
+	json_object_set_new(req, "criteria", list);
+	return req;
+}
+
+/*
+ * POST /v1/rounds/CODE {title, opens, closes, budget, ...}: change a draft
+ * round. What is not given stays; lists given replace the old ones.
+ */
+static void
+api_round_edit(struct api_req *r)
+{
+	const char		*code = r->parts[2];
+	struct round_new	 n;
+	json_t			*row, *prio, *crit, *req, *given, *fund;
+	long long		 id;
+	int64_t			 room;
+	char			 opens[32], closes[32], a[MONEY_BUFLEN], b[MONEY_BUFLEN];
+
+	memset(&n, 0, sizeof n);
+	if (db_begin() == -1 || (row = db_query_row("SELECT r.id, f.code AS "
+	    "fund, r.title, r.state, r.opens_at, r.closes_at, r.rolling, "
+	    "r.budget, r.max_award FROM rounds r JOIN funds f ON f.id = "
+	    "r.fund_id WHERE r.code = ? FOR UPDATE", "s", code)) == NULL)
+		goto dberr;
+	if (json_is_null(row)) {
+		db_rollback();
+		api_error(r, 404, "no round %s (grantctl round list shows them)",
+		    code);
+		return;
+	}
+	if (strcmp(json_string_value(json_object_get(row, "state")), "draft")
+	    != 0) {
+		api_error(r, 409, "round %s is %s; only a draft round can be "
+		    "changed", code, json_string_value(json_object_get(row,
+		    "state")));
+		json_decref(row);
+		db_rollback();
+		return;
+	}
+	id = json_integer_value(json_object_get(row, "id"));
+	prio = db_query("SELECT text FROM round_priorities WHERE round_id = ? "
+	    "ORDER BY position", "i", (int64_t)id);
+	crit = db_query("SELECT name, weight FROM round_criteria WHERE "
+	    "round_id = ? ORDER BY position", "i", (int64_t)id);
+	if (prio == NULL || crit == NULL) {
+		json_decref(row);
+		json_decref(prio);
+		json_decref(crit);
+		goto dberr;
+	}
+	req = round_as_request(row, prio, crit);
+	json_decref(row);
+	json_decref(prio);
+	json_decref(crit);
+	json_object_del(r->body, "fund");
+	if (json_is_true(json_object_get(r->body, "rolling")) ||
+	    json_object_get(r->body, "closes") != NULL)
+		json_object_del(req, "closes");
+	json_object_update(req, r->body);
+	/* Check the whole round as it would be, with create's own rules. */
+	given = r->body;
+	r->body = req;
+	if (round_parse(r, &n) == -1) {
+		r->body = given;
+		json_decref(req);
+		db_rollback();
+		return;
+	}
+	fund = db_query_row("SELECT f.budget - COALESCE((SELECT SUM(budget) "
+	    "FROM rounds WHERE fund_id = f.id AND id <> ?), 0) AS room, "
+	    "f.max_award FROM funds f WHERE f.code = ? FOR UPDATE", "is",
+	    (int64_t)id, n.fund);
+	if (fund == NULL)
+		goto dberr2;
+	room = json_integer_value(json_object_get(fund, "room"));
+	if (n.budget > room) {
+		api_error(r, 409, "the round's budget (%s) is more than fund %s "
+		    "can give it (%s)", money_format(n.budget, a, sizeof a),
+		    n.fund, money_format(room, b, sizeof b));
+		json_decref(fund);
+		goto refused;
+	}
+	if (n.has_max && json_is_integer(json_object_get(fund, "max_award")) &&
+	    n.max > json_integer_value(json_object_get(fund, "max_award"))) {
+		api_error(r, 400, "the round's maximum award (%s) is more than "
+		    "fund %s allows", money_format(n.max, a, sizeof a), n.fund);
+		json_decref(fund);
+		goto refused;
+	}
+	json_decref(fund);
+	date_format_utc(n.opens, opens, sizeof opens);
+	date_format_utc(n.closes, closes, sizeof closes);
+	opens[strlen(opens) - 1] = closes[strlen(closes) - 1] = '\0';
+	if (db_exec("UPDATE rounds SET title = ?, opens_at = ?, closes_at = ?, "
+	    "rolling = ?, budget = ?, max_award = IF(?, ?, NULL) WHERE id = ?",
+	    "sssdidii", n.title, opens, n.has_closes ? closes : NULL, n.rolling,
+	    n.budget, n.has_max, n.max, (int64_t)id) == -1 ||
+	    db_exec("DELETE FROM round_priorities WHERE round_id = ?", "i",
+	    (int64_t)id) == -1 ||
+	    db_exec("DELETE FROM round_criteria WHERE round_id = ?", "i",
+	    (int64_t)id) == -1 ||
+	    round_insert_lists(id, r, n.criteria) == -1 ||
+	    audit_append(r->user_name, "round.edit", code,
+	    json_deep_copy(given)) == -1 || db_commit() == -1)
+		goto dberr2;
+	r->body = given;
+	json_decref(req);
+	json_decref(n.criteria);
+	if ((row = round_load(code)) == NULL)
+		goto dberr;
+	api_reply(r, 200, row);
+	return;
+refused:
+	r->body = given;
+	json_decref(req);
+	json_decref(n.criteria);
+	db_rollback();
+	return;
+dberr2:
+	r->body = given;
+	json_decref(req);
+	json_decref(n.criteria);
+dberr:
+	api_db_error(r);
+}
+
 const struct api_route api_round_routes[] = {
+	{ "POST", "/v1/rounds/*", ROLE_OFFICER, api_round_edit },
 	{ "GET", "/v1/rounds", ROLE_ANY, api_round_list },
 	{ "POST", "/v1/rounds", ROLE_OFFICER, api_round_create },
 	{ "GET", "/v1/rounds/*", ROLE_ANY, api_round_show },

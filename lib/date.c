@@ -140,3 +140,15 @@ date_today_local(char *buf, size_t len, int *hour)
 	if (hour != NULL)
 		*hour = tm.tm_hour;
 }
+
+/* "2026-12-01 09:30:00" in London time: what date_parse_local() reads. */
+const char *
+date_format_local_input(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	date_use_london();
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}

@@ -23,6 +23,7 @@ int		 date_parse_local(const char *, int, time_t *, char *, size_t);
 int		 date_parse_utc(const char *, time_t *);
 const char	*date_format_utc(time_t, char *, size_t);
 const char	*date_format_local(time_t, char *, size_t);
+const char	*date_format_local_input(time_t, char *, size_t);
 int		 date_year_local(time_t);
 void		 date_today_local(char *, size_t, int *);
 

@@ -68,6 +68,22 @@ fails "malformed budget" 1 "'4,00' is not an amount of money" \
     $GRANTCTL round create FG --title X --opens "$year-07-01" \
     --closes "$year-07-31" --budget 4,00
 
+# A draft round can be changed; what is not given stays.
+ok "edit a draft round" $GRANTCTL round edit "FG-$year-R2" --title "Summer fun" \
+    --budget 2500 --criterion "Need:70" --criterion "Reach:30"
+same "edit says so" "Round FG-$year-R2 changed." "$OUT"
+ok "show it" $GRANTCTL round show "FG-$year-R2"
+has "new title" "title          Summer fun"
+has "new budget" "budget         £2,500.00"
+has "dates kept" "closes         30 Jun $year 23:59"
+has "criteria replaced" " 70%  Need"
+fails "edit within the fund only" 1 "is more than fund FG can give it (£5,000.00)" \
+    $GRANTCTL round edit "FG-$year-R2" --budget 5000.01
+fails "edit keeps the rules" 1 "criteria weights add up to 50" \
+    $GRANTCTL round edit "FG-$year-R2" --criterion "Need:50"
+fails "edit needs a change" 2 "round edit needs something to change" \
+    $GRANTCTL round edit "FG-$year-R2"
+
 R="FG-$year-R1"
 fails "draft cannot close" 1 "round $R is draft, so it cannot be moved to closed" \
     $GRANTCTL round close "$R"
@@ -83,6 +99,8 @@ ok "decide" $GRANTCTL round decide "$R"
 ok "archive" $GRANTCTL round archive "$R"
 fails "archived is the end" 1 "is archived, so it cannot be moved to open" \
     $GRANTCTL round open "$R"
+fails "only a draft can be edited" 1 "round $R is archived; only a draft round can be changed" \
+    $GRANTCTL round edit "$R" --title New
 fails "unknown round" 1 "no round FG-1999-R9" $GRANTCTL round open FG-1999-R9
 
 # A round whose closing date has passed cannot open.
