@@ -121,10 +121,15 @@ api_budget_transfer(struct api_req *r)
 	    (json_int_t)amount, "reason", reason)) == -1 ||
 	    db_commit() == -1)
 		goto dberr;
+	/* Done: a failed read-back must not look like a failed transfer. */
 	if ((row = db_query_row("SELECT id, from_code, to_code, amount, reason, "
 	    "actor, created_at FROM budget_transfers WHERE id = ?", "i",
-	    (int64_t)id)) == NULL)
-		goto dberr;
+	    (int64_t)id)) == NULL || json_is_null(row)) {
+		json_decref(row);
+		row = json_pack("{s:I,s:s,s:s,s:I,s:s}", "id", (json_int_t)id,
+		    "from_code", from, "to_code", to, "amount",
+		    (json_int_t)amount, "reason", reason);
+	}
 	api_reply(r, 201, row);
 	return;
 dberr:

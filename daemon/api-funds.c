@@ -83,8 +83,11 @@ api_fund_create(struct api_req *r)
 	    db_commit() == -1)
 		goto dberr;
 	if ((row = db_query_row(FUND_SELECT "WHERE f.code = ? GROUP BY f.id",
-	    "s", code)) == NULL)
-		goto dberr;
+	    "s", code)) == NULL || json_is_null(row)) {
+		json_decref(row);
+		row = json_pack("{s:s,s:s,s:I}", "code", code, "name", name,
+		    "budget", (json_int_t)budget);
+	}
 	api_reply(r, 201, row);
 	return;
 dberr:

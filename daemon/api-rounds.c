@@ -312,8 +312,12 @@ api_round_create(struct api_req *r)
 	    audit_append(r->user_name, "round.create", code, json_pack(
 	    "{s:s,s:s,s:I,s:O}", "fund", n.fund, "title", n.title, "budget",
 	    (json_int_t)n.budget, "criteria", n.criteria)) == -1 ||
-	    db_commit() == -1 || (round = round_load(code)) == NULL)
+	    db_commit() == -1)
 		goto dberr;
+	if ((round = round_load(code)) == NULL || json_is_null(round)) {
+		json_decref(round);
+		round = json_pack("{s:s,s:s}", "code", code, "state", "draft");
+	}
 	api_reply(r, 201, round);
 	goto out;
 dberr:
@@ -406,8 +410,12 @@ api_round_transition(struct api_req *r)
 	    code) != 1 ||
 	    audit_append(r->user_name, "round.state", code, json_pack(
 	    "{s:s,s:s}", "from", from, "to", to)) == -1 ||
-	    db_commit() == -1 || (round = round_load(code)) == NULL)
+	    db_commit() == -1)
 		goto dberr;
+	if ((round = round_load(code)) == NULL || json_is_null(round)) {
+		json_decref(round);
+		round = json_pack("{s:s,s:s}", "code", code, "state", to);
+	}
 	api_reply(r, 200, round);
 	return;
 dberr:
@@ -556,8 +564,10 @@ api_round_edit(struct api_req *r)
 	r->body = given;
 	json_decref(req);
 	json_decref(n.criteria);
-	if ((row = round_load(code)) == NULL)
-		goto dberr;
+	if ((row = round_load(code)) == NULL || json_is_null(row)) {
+		json_decref(row);
+		row = json_pack("{s:s}", "code", code);
+	}
 	api_reply(r, 200, row);
 	return;
 refused:

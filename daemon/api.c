@@ -20,6 +20,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "grantd.h"
+#include "mime.h"
 
 #define API_MAX_BODY	(1024 * 1024)
 
@@ -98,13 +99,18 @@ api_error(struct api_req *r, int code, const char *fmt, ...)
 	va_list	 ap;
 	char	 msg[1024];
 
+	char	*clean;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (code >= 500)
 		log_warnx("api: %s %s: %s", evhttp_request_get_uri(r->req),
 		    r->user_name, msg);
-	api_reply(r, code, json_pack("{s:s}", "error", msg));
+	/* The message may quote what the caller sent: make it valid UTF-8. */
+	clean = mime_utf8_clean(msg, strlen(msg));
+	api_reply(r, code, json_pack("{s:s}", "error", clean));
+	free(clean);
 }
 
 /* A failed query: the server going away is a 503, anything else a bug. */

@@ -44,32 +44,38 @@ app_field(json_t *fields, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* One line per field: lists joined, line breaks shown as " / ". */
+#define APP_LETTER_VALUE_MAX 2000	/* bytes of one answer shown in a letter */
+
+/*
+ * One line per field, for letters: lists joined with "; ", line breaks
+ * shown as " / ", and long answers cut (the full text stays on record).
+ */
 static char *
 app_flatten(json_t *v)
 {
-	char	*out = NULL, *tmp, *p;
-	size_t	 i;
-	json_t	*item;
+	struct strbuf	 b = { NULL, 0, 0 };
+	json_t		*item;
+	const char	*p;
+	size_t		 i, n;
 
-	if (json_is_array(v)) {
-		out = xstrdup("");
-		json_array_foreach(v, i, item) {
-			xasprintf(&tmp, "%s%s%s", out, i > 0 ? "; " : "",
-			    json_is_string(item) ? json_string_value(item) : "");
-			free(out);
-			out = tmp;
-		}
-	} else if (json_is_string(v))
-		out = xstrdup(json_string_value(v));
-	else
+	if (!json_is_array(v) && !json_is_string(v))
 		return NULL;
-	while ((p = strchr(out, '\n')) != NULL) {
-		xasprintf(&tmp, "%.*s / %s", (int)(p - out), out, p + 1);
-		free(out);
-		out = tmp;
+	strbuf_add(&b, "", 0);
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	for (i = 0; i < n && b.len <= APP_LETTER_VALUE_MAX; i++) {
+		item = json_is_array(v) ? json_array_get(v, i) : v;
+		if (i > 0)
+			strbuf_add(&b, "; ", 2);
+		p = json_is_string(item) ? json_string_value(item) : "";
+		for (; *p != '\0' && b.len <= APP_LETTER_VALUE_MAX; p++)
+			strbuf_add(&b, *p == '\n' ? " / " : p, *p == '\n' ? 3 : 1);
 	}
-	return out;
+	if (b.len > APP_LETTER_VALUE_MAX) {
+		utf8_truncate(b.s, APP_LETTER_VALUE_MAX);
+		b.len = strlen(b.s);
+		strbuf_add(&b, " ...", 4);
+	}
+	return b.s;
 }
 
 json_t *
@@ -249,9 +255,11 @@ app_assess(long long app_id, long long round_id, const char *reference,
 	    json_array_size(problems) > 0 ? "incomplete" : "eligible");
 	ftext = json_dumps(fields, JSON_COMPACT);
 	ptext = json_dumps(problems, JSON_COMPACT);
+	/* The columns are for lists; the full answers are in fields. */
 	rc = db_exec("UPDATE applications SET state = ?, fields = ?, "
-	    "problems = ?, reason = ?, contact_name = ?, organisation = ?, "
-	    "project_title = ?, amount_requested = ?, updated_at = "
+	    "problems = ?, reason = ?, contact_name = LEFT(?, 200), "
+	    "organisation = LEFT(?, 200), project_title = LEFT(?, 200), "
+	    "amount_requested = ?, updated_at = "
 	    "UTC_TIMESTAMP(6) WHERE id = ?", "sssssssii", state, ftext, ptext,
 	    why, app_field(fields, "contact_name"),
 	    app_field(fields, "organisation"), app_field(fields,

@@ -55,8 +55,8 @@ audit_append(const char *actor, const char *action, const char *entity,
 	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(at + strlen(at), sizeof at - strlen(at), ".%06ld",
 	    (long)tv.tv_usec);
-	text = json_dumps(detail != NULL ? detail : json_object(),
-	    JSON_COMPACT | JSON_SORT_KEYS);
+	text = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) :
+	    xstrdup("{}");
 	audit_hash(prev, at, actor, action, entity, text, hash);
 	rc = db_exec("INSERT INTO audit_log (at, actor, action, entity, detail, "
 	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", "sssssss", at,

@@ -89,6 +89,13 @@ db_connect(char *err, size_t errlen)
 	/* Raw mail and attachments go in as blobs; [limits] bounds them. */
 	mysql_options(my, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxpacket);
 	mysql_options(my, MYSQL_INIT_COMMAND, init);
+	/*
+	 * Read committed: a read after a FOR UPDATE lock (the next number in
+	 * a fund, a fund's unallocated money) must see what other grantd
+	 * committed meanwhile, not this transaction's first snapshot.
+	 */
+	mysql_options(my, MYSQL_INIT_COMMAND,
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
 	/* Multi-statements serve migrations only; data goes through prepares. */
 	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
 	    db_conf->db_name, (unsigned int)db_conf->db_port,

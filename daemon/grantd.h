@@ -130,7 +130,7 @@ struct api_req {
 	json_t			*body;
 	uid_t			 uid;
 	long long		 user_id;
-	char			 user_name[64];
+	char			 user_name[65];	/* names are up to 64 */
 	int			 roles;
 };
 typedef void	(*api_handler)(struct api_req *);

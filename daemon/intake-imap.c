@@ -96,6 +96,8 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	char				*url, *password = NULL, err[GRANT_ERRLEN];
 
 	r->len = 0;
+	if (r->buf != NULL)
+		*r->buf = '\0';
 	*r->errbuf = '\0';
 	if (config_read_secret(in->password_file, &password, err,
 	    sizeof err) == -1) {
@@ -168,7 +170,7 @@ imap_fetch(struct imap_run *r, uint64_t uid)
 static int
 imap_parse_uidvalidity(const char *buf, uint64_t *v)
 {
-	const char	*p = strstr(buf, "UIDVALIDITY ");
+	const char	*p = buf != NULL ? strstr(buf, "UIDVALIDITY ") : NULL;
 
 	return p != NULL && sscanf(p + 12, "%" SCNu64, v) == 1 ? 0 : -1;
 }
@@ -177,7 +179,7 @@ imap_parse_uidvalidity(const char *buf, uint64_t *v)
 static void
 imap_parse_search(struct imap_run *r, uint64_t last)
 {
-	const char	*p = strstr(r->buf, "* SEARCH");
+	const char	*p = r->buf != NULL ? strstr(r->buf, "* SEARCH") : NULL;
 	char		*end;
 	uint64_t	 uid;
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mysqld_error.h>
+
 #include "grantd.h"
 #include "form.h"
 #include "mime.h"
@@ -78,7 +80,7 @@ intake_record(struct intake_ctx *c, const char *kind, long long app_id)
 	}
 	if (db_exec("INSERT INTO mail_in (source, message_id, content_hash, "
 	    "application_id, kind, from_addr, subject, body) VALUES (?, ?, ?, "
-	    "NULLIF(?, 0), ?, ?, LEFT(?, 1000), ?)", "sssissss", c->source,
+	    "NULLIF(?, 0), ?, LEFT(?, 254), LEFT(?, 1000), ?)", "sssissss", c->source,
 	    c->mid, c->m->content_hash, (int64_t)app_id, kind, c->m->from_addr,
 	    c->m->subject, c->m->body) != 1)
 		return -1;
@@ -154,8 +156,10 @@ intake_subject_reference(const char *subject, char *ref, size_t len)
 	const char	*p, *end;
 
 	for (p = subject; (p = strchr(p, '[')) != NULL; p++) {
-		if ((end = strchr(p, ']')) == NULL || (size_t)(end - p - 1) >= len)
+		if ((end = strchr(p, ']')) == NULL)
 			return 0;
+		if ((size_t)(end - p - 1) >= len)
+			continue;	/* a list tag or such */
 		snprintf(ref, len, "%.*s", (int)(end - p - 1), p + 1);
 		if (code_valid(ref, len) && strchr(ref, '-') != NULL)
 			return 1;
@@ -166,21 +170,28 @@ intake_subject_reference(const char *subject, char *ref, size_t len)
 /*
  * The application this message belongs to: by a message id it answers
  * (one grantd sent or received), else by the reference in its subject.
- * *trusted says whether the thread is proven by message ids or a matching
- * sender, rather than by a subject anyone could type.
+ * *trusted says whether the sender is the applicant: only then may the
+ * mail change the application or be answered with its details.
  */
+#define INTAKE_THREAD_IDS 20	/* the newest ids of References looked up */
 static json_t *
 intake_find_thread(struct intake_ctx *c, int *trusted)
 {
 	char	*ids, *p, *tok, ref[40];
 	json_t	*row = NULL;
+	int	 n = 0, skip;
 
-	*trusted = 1;
+	*trusted = 0;
 	xasprintf(&ids, "%s %s", c->m->in_reply_to ? c->m->in_reply_to : "",
 	    c->m->references ? c->m->references : "");
+	/* In-Reply-To, then the last INTAKE_THREAD_IDS of References. */
+	for (p = ids; *p != '\0'; p++)
+		n += *p == ' ';
+	skip = n > INTAKE_THREAD_IDS + 1 ? n - INTAKE_THREAD_IDS - 1 : 0;
 	p = ids;
+	n = 0;
 	while ((tok = strsep(&p, " ")) != NULL && row == NULL) {
-		if (*tok == '\0')
+		if (*tok == '\0' || (n++ > 0 && skip > 0 && skip--))
 			continue;
 		row = db_query_row("SELECT a.id, a.reference, a.state, a.email, "
 		    "a.round_id, a.fields FROM applications a WHERE a.id IN "
@@ -193,14 +204,15 @@ intake_find_thread(struct intake_ctx *c, int *trusted)
 		}
 	}
 	free(ids);
-	if (row != NULL || !intake_subject_reference(c->m->subject, ref,
-	    sizeof ref))
-		return row;
-	row = db_query_row("SELECT id, reference, state, email, round_id, "
-	    "fields FROM applications WHERE reference = ?", "s", ref);
-	if (row != NULL && json_is_null(row)) {
-		json_decref(row);
-		return NULL;
+	if (row == NULL && intake_subject_reference(c->m->subject, ref,
+	    sizeof ref)) {
+		row = db_query_row("SELECT id, reference, state, email, "
+		    "round_id, fields FROM applications WHERE reference = ?",
+		    "s", ref);
+		if (row != NULL && json_is_null(row)) {
+			json_decref(row);
+			row = NULL;
+		}
 	}
 	if (row != NULL)
 		*trusted = strcasecmp(json_string_value(json_object_get(row,
@@ -471,6 +483,18 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 	return intake_new(c, in);
 }
 
+/*
+ * Errors worth trying again: a deadlock or lock timeout (also how a Galera
+ * conflict shows), and another grantd storing the same message just now
+ * (next time it is a duplicate).
+ */
+static int
+intake_transient(unsigned int e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT ||
+	    e == ER_DUP_ENTRY;
+}
+
 /* Take in one raw message from the mailbox in. */
 enum intake_result
 intake_process(const struct intake_conf *in, const char *raw, size_t len)
@@ -528,7 +552,7 @@ retry:
 	 * The database going away is worth waiting for; a message the
 	 * database refuses is not, or it would block every one behind it.
 	 */
-	if (!db_lost() && db_errno() != 0) {
+	if (!db_lost() && db_errno() != 0 && !intake_transient(db_errno())) {
 		snprintf(err, sizeof err, "it could not be stored: %s",
 		    db_last_error());
 		return intake_quarantine(in->name, raw, len, err);

@@ -87,8 +87,7 @@ outbox_queue(const struct outbox_new *n)
 	long long	 rc;
 
 	outbox_new_message_id(mid, sizeof mid);
-	vars = json_dumps(n->vars != NULL ? n->vars : json_object(),
-	    JSON_COMPACT);
+	vars = n->vars != NULL ? json_dumps(n->vars, JSON_COMPACT) : xstrdup("{}");
 	rc = db_exec("INSERT INTO outbox (template, to_addr, to_name, "
 	    "reply_to_addr, reply_to_name, reference, message_id, in_reply_to, "
 	    "refs, auto_submitted, vars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "

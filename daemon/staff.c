@@ -29,7 +29,8 @@ staff_notify(int roles, const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	if (vsnprintf(text, sizeof text, fmt, ap) >= (int)sizeof text)
+		utf8_truncate(text, sizeof text - 1);
 	va_end(ap);
 	users = db_query("SELECT id, name, email, notify, roles FROM users "
 	    "WHERE active = 1 AND email IS NOT NULL AND notify <> 'off'", "");

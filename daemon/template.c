@@ -336,24 +336,6 @@ template_list(void)
 	return list;
 }
 
-struct tbuf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-tbuf_add(struct tbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		if ((b->s = realloc(b->s, b->cap)) == NULL)
-			fatal("realloc");
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 /* A value from the innermost scope that has it. */
 static json_t *
 template_lookup(json_t **scopes, int nscopes, const char *name, size_t len)
@@ -372,15 +354,15 @@ template_lookup(json_t **scopes, int nscopes, const char *name, size_t len)
 }
 
 static void
-template_put_value(struct tbuf *b, json_t *v)
+template_put_value(struct strbuf *b, json_t *v)
 {
 	char	num[32];
 
 	if (json_is_string(v))
-		tbuf_add(b, json_string_value(v), json_string_length(v));
+		strbuf_add(b, json_string_value(v), json_string_length(v));
 	else if (json_is_integer(v)) {
 		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-		tbuf_add(b, num, strlen(num));
+		strbuf_add(b, num, strlen(num));
 	}
 }
 
@@ -423,7 +405,7 @@ template_section_end(const char *p, const char *name, size_t len,
 }
 
 static void
-template_expand(struct tbuf *b, const char *p, const char *end,
+template_expand(struct strbuf *b, const char *p, const char *end,
     json_t **scopes, int nscopes)
 {
 	const char	*open, *close, *name, *inner_end, *after;
@@ -432,7 +414,7 @@ template_expand(struct tbuf *b, const char *p, const char *end,
 	char		 kind;
 
 	while (p < end && (open = strstr(p, "{{")) != NULL && open < end) {
-		tbuf_add(b, p, (size_t)(open - p));
+		strbuf_add(b, p, (size_t)(open - p));
 		close = strstr(open, "}}");	/* checked at load time */
 		name = open + 2;
 		kind = *name;
@@ -463,7 +445,7 @@ template_expand(struct tbuf *b, const char *p, const char *end,
 		p = after;
 	}
 	if (p < end)
-		tbuf_add(b, p, (size_t)(end - p));
+		strbuf_add(b, p, (size_t)(end - p));
 }
 
 /* Render a template with vars; subject and body are malloc'd UTF-8. */
@@ -473,20 +455,20 @@ template_render(const char *name, json_t *vars, char **subject, char **body,
 {
 	const struct template	*t;
 	json_t			*scopes[TEMPLATE_MAX_DEPTH + 2];
-	struct tbuf		 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 
 	if ((t = template_find(name)) == NULL) {
 		errfmt(err, errlen, "no template called %s", name);
 		return -1;
 	}
 	scopes[0] = vars;
-	tbuf_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	template_expand(&b, t->subject, t->subject + strlen(t->subject),
 	    scopes, 1);
 	*subject = b.s;
 	b.s = NULL;
 	b.len = b.cap = 0;
-	tbuf_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	template_expand(&b, t->body, t->body + strlen(t->body), scopes, 1);
 	*body = b.s;
 	return 0;

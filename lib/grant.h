@@ -59,5 +59,11 @@ int		 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3))
 void		 errfmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
 int		 code_valid(const char *, size_t);
 void		 sha256_hex(const void *, size_t, char [65]);
+void		 utf8_truncate(char *, size_t);
+struct strbuf {
+	char	*s;
+	size_t	 len, cap;
+};
+void		 strbuf_add(struct strbuf *, const char *, size_t);
 
 #endif

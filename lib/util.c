@@ -85,6 +85,33 @@ code_valid(const char *s, size_t maxlen)
 	return 1;
 }
 
+/* A growing string: strbuf_add() keeps it NUL-terminated. */
+void
+strbuf_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		if ((b->s = realloc(b->s, b->cap)) == NULL)
+			fatal("realloc");
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Cut s to at most max bytes without splitting a UTF-8 character. */
+void
+utf8_truncate(char *s, size_t max)
+{
+	size_t	len = strlen(s);
+
+	if (len <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {

@@ -183,6 +183,54 @@ wait_for "the answer names the refused file" 10 sh -c "grep -l -a -F 'minutes.pd
 run sql "SELECT COUNT(*) FROM blobs"
 same "only the kept file is stored" "1" "$OUT"
 
+# A reply from someone else, even threaded, changes nothing and is not
+# answered with the applicant's details.
+cat >"$T/pat.eml" <<'MAIL'
+From: Pat Jones <pat@example.net>
+To: apply@grants.example.org
+Subject: Application
+Message-ID: <pat-1@example.net>
+
+Organisation name: Pat's Walking Group
+Organisation type: unincorporated group
+Contact name: Pat Jones
+Project title: Walks
+MAIL
+deliver "$T/pat.eml" 1009.m
+wait_for "Pat's application is incomplete" 10 sh -c "$GRANTCTL app list --state incomplete | grep -q 'Walking'"
+pref=$($GRANTCTL app list | awk '/Walking/ { print $1 }')
+wait_for "Pat was told" 10 sh -c "grep -l -a -F '[$pref] A few things missing' '$T'/sent/new/*"
+pmid=$(grep -a -i '^Message-ID:' "$(sent_with "[$pref] A few things missing")" | head -1 | sed 's/^[^<]*<//; s/>.*//')
+cat >"$T/stranger.eml" <<MAIL
+From: Someone Else <other@example.com>
+To: apply@grants.example.org
+Subject: Re: [$pref] A few things missing
+Message-ID: <stranger-1@example.com>
+In-Reply-To: <$pmid>
+
+Postcode: LS1 1AA
+Amount requested: £100
+MAIL
+deliver "$T/stranger.eml" 1009.n
+wait_for "the stranger's mail joins the thread, unverified" 10 sh -c "$GRANTCTL app show $pref | grep -q 'reply-unverified'"
+ok "Pat's application unchanged" $GRANTCTL app show "$pref"
+has "still incomplete" "state          incomplete"
+lacks "no postcode merged" "LS1 1AA"
+sleep 1
+run sh -c "grep -l -a 'other@example.com' '$T'/sent/new/* | wc -l"
+same "nothing sent to the stranger" "0" "$OUT"
+
+# Long answers and long non-ASCII subjects are kept, not refused.
+long=$(printf 'Ä%.0s' $(seq 1 300))
+sed -e "s/^Organisation name: .*/Organisation name: $long/" \
+    -e "s/^Subject: .*/Subject: $(printf 'é%.0s' $(seq 1 400))/" \
+    -e "s/^Message-ID: .*/Message-ID: <long-1@example.org>/" \
+    "$F/plain-form.eml" >"$T/long.eml"
+deliver "$T/long.eml" 1009.o
+wait_for "a long organisation name is an application" 10 sh -c "$GRANTCTL --json app list | grep -q 'ÄÄÄÄ'"
+run sh -c "$GRANTCTL intake quarantine list | grep -c 'could not be stored'"
+same "nothing quarantined for being long" "0" "$OUT"
+
 # A bounce of one of our letters marks it failed and says why.
 ack=$(sent_with "[FG-$year-0001] We have your application")
 ackid=$(grep -a -i '^Message-ID:' "$ack" | head -1 | sed 's/^[^<]*<//; s/>.*//')
@@ -243,8 +291,8 @@ MAIL
 deliver "$T/late.eml" 1010.j
 wait_for "told the round is closed" 10 sh -c "grep -l -a -F 'is closed' '$T'/sent/new/*"
 ok "round show counts applications" $GRANTCTL round show "$R"
-has "three applications" "applications   3"
-has "requested" "requested      £1,380.00"
+has "five applications" "applications   5"
+has "requested" "requested      £1,830.00"
 
 ok "preview a letter for a real application" $GRANTCTL template preview \
     acknowledgement --app "FG-$year-0001"
