@@ -4,25 +4,16 @@
 # and every message has been moved to cur/.
 . "$top_srcdir/tests/integration/lib.sh"
 N=${CRASH_MESSAGES:-1000}
-write_config
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
-cat >>"$T/grantd.conf" <<CONF
-
+LOG_LEVEL=warn
+EXTRA_CONFIG="
 [intake fg]
 type = maildir
 path = $T/inbox
 round = FG
-poll_interval = 1
-CONF
-sed -i 's/^log_level = debug/log_level = warn/' "$T/grantd.conf"
-mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
-"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
-start_grantd
-$GRANTCTL fund create FG --name "Fast Grants" --budget 1000000 --max-award 500 >/dev/null
-R=$($GRANTCTL round create FG --title "Crash round" --opens "$(date -u +%Y-%m-%d)" \
-    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 600000 \
-    --priority "Encouraging community participation")
-$GRANTCTL round open "$R" >/dev/null
+poll_interval = 1"
+setup
+open_round 1000000
 stop_grantd
 
 for i in $(seq 1 "$N"); do

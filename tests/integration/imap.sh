@@ -20,9 +20,7 @@ imap() {	# imap COMMAND: one command against the test mailbox
 	curl -s --user grants:s3cret "imap://127.0.0.1:$IMAP_PORT/INBOX" -X "$1"
 }
 
-write_config
-cat >>"$T/grantd.conf" <<CONF
-
+EXTRA_CONFIG="
 [intake fg-imap]
 type = imap
 url = imap://127.0.0.1:$IMAP_PORT/INBOX
@@ -31,20 +29,10 @@ password_file = $T/imap-password
 processed_folder = Processed
 starttls = off
 round = FG
-poll_interval = 1
-CONF
-mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
-"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
-start_grantd
+poll_interval = 1"
+setup
 year=$(TZ=Europe/London date +%Y)
-$GRANTCTL fund create FG --name "Fast Grants" --budget 100000 --max-award 500 >/dev/null
-R=$($GRANTCTL round create FG --title "IMAP round" --opens "$(date -u +%Y-%m-%d)" \
-    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 20000 \
-    --priority "Supporting the community to be fit and healthy" \
-    --priority "Developing skills of local people" \
-    --priority "Changing the area for the better" \
-    --priority "Encouraging community participation")
-$GRANTCTL round open "$R" >/dev/null
+open_round
 
 deliver "$F/plain-form.eml" 2001.imap
 deliver "$F/windows-1252.eml" 2002.imap

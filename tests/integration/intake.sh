@@ -3,10 +3,8 @@
 # quarantine, a closed round, and answers threaded under the applicant's mail.
 . "$top_srcdir/tests/integration/lib.sh"
 F="$top_srcdir/tests/fixtures/mail"
-write_config
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
-cat >>"$T/grantd.conf" <<CONF
-
+EXTRA_CONFIG="
 [limits]
 max_attachment = 20000
 
@@ -14,22 +12,11 @@ max_attachment = 20000
 type = maildir
 path = $T/inbox
 round = FG
-poll_interval = 1
-CONF
-mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
-"$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
-start_grantd
+poll_interval = 1"
+setup
 year=$(TZ=Europe/London date +%Y)
-
-$GRANTCTL fund create FG --name "Fast Grants" --budget 100000 --max-award 500 >/dev/null
 $GRANTCTL user add priya --uid 5001 --role officer --email priya@example.org >/dev/null
-R=$($GRANTCTL round create FG --title "Winter round" --opens "$(date -u +%Y-%m-%d)" \
-    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 20000 \
-    --priority "Supporting the community to be fit and healthy" \
-    --priority "Developing skills of local people" \
-    --priority "Changing the area for the better" \
-    --priority "Encouraging community participation")
-$GRANTCTL round open "$R" >/dev/null
+open_round
 
 deliver() {	# deliver FILE NAME: as an MTA would, through tmp/
 	cp "$1" "$T/inbox/tmp/$2" && mv "$T/inbox/tmp/$2" "$T/inbox/new/$2"

@@ -35,7 +35,7 @@ write_config() {
 	cat >"$T/grantd.conf" <<CONF
 # written by tests/integration/lib.sh
 [grantd]
-log_level = debug
+log_level = ${LOG_LEVEL:-debug}
 
 [api]
 socket = $GRANTD_SOCKET
@@ -58,6 +58,7 @@ retry_base = 1
 rate_per_minute = 60000
 max_age = ${MAIL_MAX_AGE:-600}
 poll_interval = 1
+${EXTRA_CONFIG:-}
 CONF
 	sed -i "s|^\[grantd\]|[grantd]\ntemplates = $top_srcdir/templates|" \
 	    "$T/grantd.conf"
@@ -134,6 +135,22 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "$desc" "still not true after $secs s: $*"
+}
+
+# open_round [FUND-BUDGET]: fund FG (awards up to £500) and an open round
+# with Fast Grants' four priorities, closing in 30 days; its code in R.
+open_round() {
+	$GRANTCTL fund create FG --name "Fast Grants" --budget "${1:-100000}" \
+	    --max-award 500 >/dev/null
+	R=$($GRANTCTL round create FG --title "Open round" \
+	    --opens "$(date -u +%Y-%m-%d)" \
+	    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" \
+	    --budget "$(( ${1:-100000} * 9 / 10 ))" \
+	    --priority "Supporting the community to be fit and healthy" \
+	    --priority "Developing skills of local people" \
+	    --priority "Changing the area for the better" \
+	    --priority "Encouraging community participation") || exit 1
+	$GRANTCTL round open "$R" >/dev/null || exit 1
 }
 
 pass() {

@@ -23,9 +23,7 @@ start_smtp
 
 # intake_config URL STARTTLS: the config with one IMAP mailbox.
 intake_config() {
-	write_config
-	sed -i "s/^smtp_starttls = off/smtp_starttls = required\nsmtp_ca_file = ${IMAP//\//\\/}\/cert.pem/" "$T/grantd.conf"
-	cat >>"$T/grantd.conf" <<CONF
+	EXTRA_CONFIG="smtp_ca_file = $IMAP/cert.pem
 
 [intake tls]
 type = imap
@@ -35,8 +33,9 @@ password_file = $T/imap-password
 starttls = $2
 ca_file = $IMAP/cert.pem
 round = FG
-poll_interval = 1
-CONF
+poll_interval = 1"
+	write_config
+	sed -i "s/^smtp_starttls = off/smtp_starttls = required/" "$T/grantd.conf"
 }
 
 intake_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" off
@@ -44,14 +43,7 @@ mariadb_sql "$GRANTD_TEST_DB_DIR" "CREATE DATABASE \`$DB\`"
 "$GRANTD" -c "$T/grantd.conf" --migrate >>"$T/grantd.log" 2>&1
 start_grantd
 year=$(TZ=Europe/London date +%Y)
-$GRANTCTL fund create FG --name "Fast Grants" --budget 100000 --max-award 500 >/dev/null
-R=$($GRANTCTL round create FG --title "TLS round" --opens "$(date -u +%Y-%m-%d)" \
-    --closes "$(date -u -d '+30 days' +%Y-%m-%d)" --budget 20000 \
-    --priority "Supporting the community to be fit and healthy" \
-    --priority "Developing skills of local people" \
-    --priority "Changing the area for the better" \
-    --priority "Encouraging community participation")
-$GRANTCTL round open "$R" >/dev/null
+open_round
 
 deliver "$top_srcdir/tests/fixtures/mail/plain-form.eml" tls-1
 wait_for "read over IMAPS" 15 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0001'"
