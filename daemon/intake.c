@@ -167,43 +167,50 @@ intake_subject_reference(const char *subject, char *ref, size_t len)
 	return 0;
 }
 
+/* The application that grantd's or the applicant's message id belongs to. */
+static json_t *
+intake_thread_by_id(const char *id)
+{
+	json_t	*row;
+
+	row = db_query_row("SELECT a.id, a.reference, a.state, a.email, "
+	    "a.round_id, a.fields FROM applications a WHERE a.id IN (SELECT "
+	    "application_id FROM mail_in WHERE message_id = ?) OR a.reference "
+	    "IN (SELECT reference FROM outbox WHERE message_id = ?) LIMIT 1",
+	    "ss", id, id);
+	if (row != NULL && json_is_null(row)) {
+		json_decref(row);
+		row = NULL;
+	}
+	return row;
+}
+
 /*
  * The application this message belongs to: by a message id it answers
- * (one grantd sent or received), else by the reference in its subject.
- * *trusted says whether the sender is the applicant: only then may the
- * mail change the application or be answered with its details.
+ * (In-Reply-To, then References newest first, a bounded number of them),
+ * else by the reference in its subject. *trusted says whether the sender
+ * is the applicant: only then may the mail change the application or be
+ * answered with its details.
  */
-#define INTAKE_THREAD_IDS 20	/* the newest ids of References looked up */
+#define INTAKE_THREAD_IDS 20
 static json_t *
 intake_find_thread(struct intake_ctx *c, int *trusted)
 {
-	char	*ids, *p, *tok, ref[40];
+	char	*refs, *p, *tok, *ids[INTAKE_THREAD_IDS], ref[40];
 	json_t	*row = NULL;
-	int	 n = 0, skip;
+	int	 n = 0, i;
 
 	*trusted = 0;
-	xasprintf(&ids, "%s %s", c->m->in_reply_to ? c->m->in_reply_to : "",
-	    c->m->references ? c->m->references : "");
-	/* In-Reply-To, then the last INTAKE_THREAD_IDS of References. */
-	for (p = ids; *p != '\0'; p++)
-		n += *p == ' ';
-	skip = n > INTAKE_THREAD_IDS + 1 ? n - INTAKE_THREAD_IDS - 1 : 0;
-	p = ids;
-	n = 0;
-	while ((tok = strsep(&p, " ")) != NULL && row == NULL) {
-		if (*tok == '\0' || (n++ > 0 && skip > 0 && skip--))
-			continue;
-		row = db_query_row("SELECT a.id, a.reference, a.state, a.email, "
-		    "a.round_id, a.fields FROM applications a WHERE a.id IN "
-		    "(SELECT application_id FROM mail_in WHERE message_id = ?) OR "
-		    "a.reference IN (SELECT reference FROM outbox WHERE "
-		    "message_id = ?) LIMIT 1", "ss", tok, tok);
-		if (row != NULL && json_is_null(row)) {
-			json_decref(row);
-			row = NULL;
-		}
-	}
-	free(ids);
+	if (c->m->in_reply_to != NULL)
+		row = intake_thread_by_id(c->m->in_reply_to);
+	/* The newest ids are last: keep the last few in a ring. */
+	refs = xstrdup(c->m->references != NULL ? c->m->references : "");
+	for (p = refs; (tok = strsep(&p, " ")) != NULL; )
+		if (*tok != '\0')
+			ids[n++ % INTAKE_THREAD_IDS] = tok;
+	for (i = n - 1; row == NULL && i >= 0 && i >= n - INTAKE_THREAD_IDS; i--)
+		row = intake_thread_by_id(ids[i % INTAKE_THREAD_IDS]);
+	free(refs);
 	if (row == NULL && intake_subject_reference(c->m->subject, ref,
 	    sizeof ref)) {
 		row = db_query_row("SELECT id, reference, state, email, "
