@@ -39,14 +39,17 @@ mariadb_start() {
 		return 0
 	fi
 	if [ ! -d "$dir/data/mysql" ]; then
+		# --force: no need for the host name to resolve; we use no TCP.
 		mariadb-install-db --no-defaults --datadir="$dir/data" \
 		    --auth-root-authentication-method=socket --skip-test-db \
+		    --skip-name-resolve --force \
 		    $user_opt >"$dir/install.log" 2>&1 || {
 			cat "$dir/install.log" >&2; return 1; }
 	fi
 	mariadbd --no-defaults --datadir="$dir/data" \
 	    --socket="$MARIADB_SOCKET" --pid-file="$dir/run/mysqld.pid" \
-	    --skip-networking --log-error="$dir/mariadb.log" $user_opt \
+	    --skip-networking --skip-name-resolve --log-error="$dir/mariadb.log" \
+	    $user_opt \
 	    --innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
 	    --max-allowed-packet=256M \
 	    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
