@@ -31,6 +31,38 @@ static long long		 db_tried;	/* last connection attempt, ms */
 static int			(*db_check)(char *, size_t);
 
 static void	db_retry_cb(evutil_socket_t, short, void *);
+static void	db_stmt_failed(MYSQL_STMT *, const char *);
+
+/*
+ * Prepared statements are kept, one per SQL text, for the life of the
+ * connection: preparing costs a round trip to the server each time, and
+ * grantd runs the same few dozen statements over and over.
+ */
+#define DB_CACHE_MAX 256
+static struct {
+	char		*sql;
+	MYSQL_STMT	*st;
+}		 db_cache[DB_CACHE_MAX];
+static int	 db_ncache;
+
+static void
+db_cache_clear(void)
+{
+	while (db_ncache > 0) {
+		db_ncache--;
+		mysql_stmt_close(db_cache[db_ncache].st);
+		free(db_cache[db_ncache].sql);
+	}
+}
+
+/* Statements belong to their connection: they go first. */
+static void
+db_disconnect(void)
+{
+	db_cache_clear();
+	mysql_close(db_my);
+	db_my = NULL;
+}
 
 static long long
 db_now_ms(void)
@@ -115,8 +147,7 @@ db_connect(char *err, size_t errlen)
 	db_used = time(NULL);
 	/* A reachable database with the wrong schema is no use either. */
 	if (db_check != NULL && db_check(err, errlen) == -1) {
-		mysql_close(db_my);
-		db_my = NULL;
+		db_disconnect();
 		return -2;
 	}
 	db_backoff = 1;
@@ -211,8 +242,7 @@ db_set_config(const struct config *conf)
 	db_conf = conf;
 	if (changed && db_my != NULL) {
 		log_info("database: settings changed, reconnecting");
-		mysql_close(db_my);
-		db_my = NULL;
+		db_disconnect();
 		db_backoff = 1;
 		db_retry_cb(-1, 0, NULL);
 	}
@@ -226,8 +256,7 @@ db_shutdown(void)
 		db_retry_ev = NULL;
 	}
 	if (db_my != NULL) {
-		mysql_close(db_my);
-		db_my = NULL;
+		db_disconnect();
 	}
 	db_base = NULL;
 }
@@ -249,8 +278,7 @@ db_failed(unsigned int e, const char *msg)
 	snprintf(db_err, sizeof db_err, "%s", msg);
 	if (db_my != NULL && db_is_connection_error(e)) {
 		log_warnx("database: connection lost: %s", msg);
-		mysql_close(db_my);
-		db_my = NULL;
+		db_disconnect();
 		db_backoff = 1;
 		db_schedule_retry();
 	}
@@ -284,8 +312,7 @@ db_check_available(int force)
 	if (db_my != NULL && time(NULL) - db_used >= DB_PING_IDLE &&
 	    mysql_ping(db_my) != 0) {
 		log_warnx("database: connection lost: %s", mysql_error(db_my));
-		mysql_close(db_my);
-		db_my = NULL;
+		db_disconnect();
 		if (db_connect(err, sizeof err) < 0) {
 			snprintf(db_err, sizeof db_err, "%s", err);
 			db_backoff = 1;
@@ -367,6 +394,66 @@ db_insert_id(void)
 	return db_my != NULL ? (long long)mysql_insert_id(db_my) : 0;
 }
 
+/* The prepared statement for sql, from the cache or prepared now. */
+static MYSQL_STMT *
+db_stmt(const char *sql)
+{
+	MYSQL_STMT	*st;
+	int		 i;
+
+	for (i = 0; i < db_ncache; i++)
+		if (strcmp(db_cache[i].sql, sql) == 0)
+			return db_cache[i].st;
+	if ((st = mysql_stmt_init(db_my)) == NULL)
+		fatalx("mysql_stmt_init failed");
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	if (db_ncache < DB_CACHE_MAX) {
+		db_cache[db_ncache].sql = xstrdup(sql);
+		db_cache[db_ncache++].st = st;
+	}
+	return st;
+}
+
+/* Finished with st: a cached one stays prepared, others are closed. */
+static void
+db_stmt_done(MYSQL_STMT *st)
+{
+	int	i;
+
+	for (i = 0; i < db_ncache; i++)
+		if (db_cache[i].st == st) {
+			mysql_stmt_free_result(st);
+			return;
+		}
+	mysql_stmt_close(st);
+}
+
+/*
+ * st failed: record why, and drop it (a statement in an unknown state is
+ * not reused) before the connection itself may be dropped.
+ */
+static void
+db_stmt_failed(MYSQL_STMT *st, const char *sql)
+{
+	char		msg[512];
+	unsigned int	e = mysql_stmt_errno(st);
+	int		i;
+
+	snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
+	log_debug("database: %s: %s", msg, sql);
+	for (i = 0; i < db_ncache; i++)
+		if (db_cache[i].st == st) {
+			free(db_cache[i].sql);
+			db_cache[i] = db_cache[--db_ncache];
+			break;
+		}
+	mysql_stmt_close(st);
+	db_failed(e, msg);
+}
+
 struct db_params {
 	MYSQL_BIND	bind[DB_MAX_PARAMS];
 	long long	ints[DB_MAX_PARAMS];
@@ -426,17 +513,13 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 			fatalx("db_prepare: bad format '%c'", fmt[i]);
 		}
 	}
-	if ((st = mysql_stmt_init(db_my)) == NULL)
-		fatalx("mysql_stmt_init failed");
-	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0 ||
-	    mysql_stmt_param_count(st) != n ||
-	    mysql_stmt_bind_param(st, p->bind) != 0 ||
+	if ((st = db_stmt(sql)) == NULL)
+		return NULL;
+	if (mysql_stmt_param_count(st) != n)
+		fatalx("db_prepare: parameter count mismatch: %s", sql);
+	if (mysql_stmt_bind_param(st, p->bind) != 0 ||
 	    mysql_stmt_execute(st) != 0) {
-		if (mysql_stmt_errno(st) == 0)
-			fatalx("db_prepare: parameter count mismatch: %s", sql);
-		db_failed(mysql_stmt_errno(st), mysql_stmt_error(st));
-		log_debug("database: %s: %s", mysql_stmt_error(st), sql);
-		mysql_stmt_close(st);
+		db_stmt_failed(st, sql);
 		return NULL;
 	}
 	return st;
@@ -456,7 +539,7 @@ db_exec(const char *sql, const char *fmt, ...)
 	if (st == NULL)
 		return -1;
 	rows = (long long)mysql_stmt_affected_rows(st);
-	mysql_stmt_close(st);
+	db_stmt_done(st);
 	db_last_errno = 0;
 	return rows;
 }
@@ -539,9 +622,8 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 		fatalx("db_query: statement returns no rows: %s", sql);
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update);
 	if (mysql_stmt_store_result(st) != 0) {
-		db_failed(mysql_stmt_errno(st), mysql_stmt_error(st));
 		mysql_free_result(meta);
-		mysql_stmt_close(st);
+		db_stmt_failed(st, sql);
 		return NULL;
 	}
 	nf = mysql_num_fields(meta);
@@ -577,12 +659,6 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 			    db_value_json(&fields[i], &out[i], ints[i], bufs[i]));
 		json_array_append_new(rows, row);
 	}
-	if (rc == 1) {
-		db_failed(mysql_stmt_errno(st), mysql_stmt_error(st));
-		json_decref(rows);
-		rows = NULL;
-	} else
-		db_last_errno = 0;
 	for (i = 0; i < nf; i++)
 		free(bufs[i]);
 	free(bufs);
@@ -591,7 +667,13 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 	free(lens);
 	free(nulls);
 	mysql_free_result(meta);
-	mysql_stmt_close(st);
+	if (rc == 1) {
+		json_decref(rows);
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	db_last_errno = 0;
+	db_stmt_done(st);
 	return rows;
 }
 
