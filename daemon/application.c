@@ -325,3 +325,19 @@ app_create(long long round_id, const char *email, json_t *fields,
 		return -1;
 	return id;
 }
+
+/* The application's named officer: a user id, 0 if none, -1 on error. */
+long long
+app_officer(long long app_id)
+{
+	json_t		*row;
+	long long	 id;
+
+	if ((row = db_query_row("SELECT COALESCE(officer_id, 0) AS o FROM "
+	    "applications WHERE id = ?", "i", (int64_t)app_id)) == NULL)
+		return -1;
+	id = json_is_null(row) ? 0 : json_integer_value(json_object_get(row,
+	    "o"));
+	json_decref(row);
+	return id;
+}

@@ -221,6 +221,8 @@ void		 outbox_parse_from(const char *, char **, char **);
 /* staff.c */
 int		 staff_notify(int, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
+int		 staff_notify_user(long long, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
 int		 staff_send_digests(int);
 void		 staff_start(struct event_base *);
 void		 staff_stop(void);
@@ -231,6 +233,7 @@ int		 app_assess(long long, long long, const char *, json_t *,
 		     const char *, char *, size_t);
 json_t		*app_letter_vars(long long);
 json_t		*app_understood(json_t *);
+long long	 app_officer(long long);
 
 /* intake.c */
 enum intake_result {

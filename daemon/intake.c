@@ -241,10 +241,16 @@ intake_reply(struct intake_ctx *c, json_t *app, int trusted)
 	if (intake_record(c, trusted ? "reply" : "reply-unverified", id) == -1 ||
 	    intake_attachments(c, NULL) == -1)
 		return -1;
-	if (!trusted || strcmp(state, "incomplete") != 0)
-		return staff_notify(ROLE_OFFICER, "%s: %s reply from %s: %s",
-		    ref, trusted ? "a" : "an unverified", c->m->from_addr,
+	/* Anything else is for the named officer (or any, if none). */
+	if (!trusted || strcmp(state, "incomplete") != 0) {
+		long long officer = app_officer(id);
+		char note[500];
+		snprintf(note, sizeof note, "%s: %s reply from %s: %s", ref,
+		    trusted ? "a" : "an unverified", c->m->from_addr,
 		    c->m->subject);
+		return officer > 0 ? staff_notify_user(officer, "%s", note) :
+		    staff_notify(ROLE_OFFICER, "%s", note);
+	}
 	old = json_loads(json_string_value(json_object_get(app, "fields")), 0,
 	    NULL);
 	new = form_extract(c->m->body);
@@ -360,7 +366,7 @@ static int
 intake_new(struct intake_ctx *c, const struct intake_conf *in)
 {
 	json_t		*round, *next, *vars, *fields, *refused;
-	long long	 id;
+	long long	 id, officer;
 	char		 ref[40], state[16], d[64];
 	time_t		 t;
 	int		 rc = -1;
@@ -416,6 +422,13 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 	json_object_set_new(vars, "refused_files", refused);
 	log_info("intake %s: %s from %s is %s", c->source, ref,
 	    c->m->from_addr, state);
+	/* The named officer hears of it (in their digest, by default). */
+	officer = app_officer(id);
+	if (officer > 0 && staff_notify_user(officer, "%s (%s) was assigned "
+	    "to you: %s", ref, json_is_string(json_object_get(vars,
+	    "organisation")) ? json_string_value(json_object_get(vars,
+	    "organisation")) : c->m->from_addr, state) == -1)
+		goto out;
 	rc = intake_answer(c, strcmp(state, "eligible") == 0 ? "acknowledgement" :
 	    strcmp(state, "ineligible") == 0 ? "ineligible" : "incomplete", ref,
 	    vars);

@@ -15,6 +15,38 @@
 
 static struct event	*staff_ev;
 
+/* Tell one user, by their chosen route (u: id, name, email, notify). */
+static int
+staff_tell(json_t *u, const char *text)
+{
+	struct outbox_new	 n;
+	long long		 rc;
+
+#define F(k) json_string_value(json_object_get(u, k))
+	if (F("email") == NULL || strcmp(F("notify"), "off") == 0)
+		return 0;
+	if (strcmp(F("notify"), "immediate") != 0)
+		return db_exec("INSERT INTO staff_events (user_id, text) VALUES "
+		    "(?, ?)", "is", (int64_t)json_integer_value(json_object_get(u,
+		    "id")), text) == 1 ? 0 : -1;
+	memset(&n, 0, sizeof n);
+	n.template = "staff-alert";
+	n.to_addr = F("email");
+	n.to_name = F("name");
+	n.vars = json_pack("{s:s,s:s}", "user_name", F("name"), "text", text);
+#undef F
+	rc = outbox_queue(&n);
+	json_decref(n.vars);
+	return rc == -1 ? -1 : 0;
+}
+
+static void
+staff_format(char *text, size_t len, const char *fmt, va_list ap)
+{
+	if (vsnprintf(text, len, fmt, ap) >= (int)len)
+		utf8_truncate(text, len - 1);
+}
+
 /*
  * Inside the caller's transaction: tell every active user holding one of
  * roles, with an email address, by their chosen route.
@@ -29,40 +61,43 @@ staff_notify(int roles, const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(text, sizeof text, fmt, ap) >= (int)sizeof text)
-		utf8_truncate(text, sizeof text - 1);
+	staff_format(text, sizeof text, fmt, ap);
 	va_end(ap);
 	users = db_query("SELECT id, name, email, notify, roles FROM users "
-	    "WHERE active = 1 AND email IS NOT NULL AND notify <> 'off'", "");
+	    "WHERE active = 1", "");
 	if (users == NULL)
 		return -1;
 	json_array_foreach(users, i, u) {
-#define F(k) json_string_value(json_object_get(u, k))
-		if (roles_parse(F("roles"), &have, err, sizeof err) == -1 ||
-		    (have & roles) == 0)
+		if (roles_parse(json_string_value(json_object_get(u, "roles")),
+		    &have, err, sizeof err) == -1 || (have & roles) == 0)
 			continue;
-		if (strcmp(F("notify"), "immediate") == 0) {
-			struct outbox_new n = {
-				.template = "staff-alert",
-				.to_addr = F("email"), .to_name = F("name"),
-				.vars = json_pack("{s:s,s:s}", "user_name",
-				    F("name"), "text", text),
-			};
-			long long rc = outbox_queue(&n);
-			json_decref(n.vars);
-			if (rc == -1)
-				goto fail;
-		} else if (db_exec("INSERT INTO staff_events (user_id, text) "
-		    "VALUES (?, ?)", "is", (int64_t)json_integer_value(
-		    json_object_get(u, "id")), text) != 1)
-			goto fail;
-#undef F
+		if (staff_tell(u, text) == -1) {
+			json_decref(users);
+			return -1;
+		}
 	}
 	json_decref(users);
 	return 0;
-fail:
-	json_decref(users);
-	return -1;
+}
+
+/* The same, for one user: an application's named officer, say. */
+int
+staff_notify_user(long long id, const char *fmt, ...)
+{
+	json_t	*u;
+	char	 text[500];
+	int	 rc;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	staff_format(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if ((u = db_query_row("SELECT id, name, email, notify FROM users WHERE "
+	    "id = ? AND active = 1", "i", (int64_t)id)) == NULL)
+		return -1;
+	rc = json_is_null(u) ? 0 : staff_tell(u, text);
+	json_decref(u);
+	return rc;
 }
 
 /* One user's digest, in its own transaction; 1 if one was queued. */
