@@ -64,5 +64,23 @@ ok "grantd still serves" $GRANTCTL app list
 dovecot_start "$IMAP" "$IMAP_PORT" grants s3cret
 deliver "$F/plain-form.eml" 2005.imap
 wait_for "carries on once the server is back" 20 sh -c "$GRANTCTL --json intake status | grep -q '\"last_error\": null'"
-run sql "SELECT COUNT(*) FROM applications"
+wait_for "the same message again made nothing new" 10 sh -c "[ \$(curl -s --user grants:s3cret 'imap://127.0.0.1:$IMAP_PORT/Processed' -X 'STATUS \"Processed\" (MESSAGES)' | grep -c 'MESSAGES 5') -eq 1 ]"
+same "still three applications" "3" "$(sql "SELECT COUNT(*) FROM applications")"
+
+# The mailbox recreated (a new UIDVALIDITY): old UIDs mean nothing, so it
+# is read afresh from the first UID.
+old_validity=$(sql "SELECT uidvalidity FROM intake_mailboxes")
+dovecot_stop "$IMAP"
+rm -f "$INBOX"/dovecot-uidlist "$INBOX"/dovecot.index* "$INBOX"/dovecot-uidvalidity*
+sleep 1	# UIDVALIDITY is a time in seconds
+dovecot_start "$IMAP" "$IMAP_PORT" grants s3cret
+sed "s/^Message-ID: .*/Message-ID: <after-reset@example.org>/" \
+    "$F/plain-form.eml" >"$T/after-reset.eml"
+deliver "$T/after-reset.eml" 2006.imap
+wait_for "a message after the reset is taken" 20 sh -c "[ \$(mariadb --no-defaults --socket='$GRANTD_TEST_DB_SOCKET' -uroot -N -B '$DB' -e 'SELECT COUNT(*) FROM applications') -eq 4 ]"
+new_validity=$(sql "SELECT uidvalidity FROM intake_mailboxes")
+if [ "$new_validity" != "$old_validity" ]; then pass "the new UIDVALIDITY is remembered"; else
+	fail "the new UIDVALIDITY is remembered" "still $old_validity"; fi
+run grep -c "UIDVALIDITY changed" "$T/grantd.log"
+same "and logged" "1" "$OUT"
 finish
