@@ -23,31 +23,6 @@ maildir_name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The whole file, up to limit bytes (the intake quarantines past that). */
-static char *
-maildir_read(const char *path, size_t limit, size_t *len)
-{
-	struct stat	 st;
-	char		*buf;
-	size_t		 want, off = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return NULL;
-	}
-	want = (size_t)st.st_size > limit ? limit + 1 : (size_t)st.st_size;
-	buf = xmalloc(want + 1);
-	while (off < want && (n = read(fd, buf + off, want - off)) > 0)
-		off += (size_t)n;
-	close(fd);
-	buf[off] = '\0';
-	*len = off;
-	return buf;
-}
 
 /* new/NAME → cur/NAME:2,S (keeping flags already there, adding S). */
 static int
@@ -107,7 +82,8 @@ intake_maildir_poll(const struct intake_conf *in)
 			break;
 		}
 		xasprintf(&path, "%s/%s", dir, names[i]);
-		raw = maildir_read(path, (size_t)grantd_config->max_message, &len);
+		/* One byte past the limit is enough for the intake to refuse it. */
+		raw = file_read(path, (size_t)grantd_config->max_message + 1, &len);
 		free(path);
 		if (raw == NULL)
 			continue;	/* gone meanwhile, or unreadable */

@@ -26,24 +26,6 @@ migrate_cmp(const void *a, const void *b)
 	    ((const struct migration *)b)->version;
 }
 
-static char *
-migrate_slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static void
 migrate_free(struct migration *m, size_t n)
@@ -82,7 +64,7 @@ migrate_read_dir(const char *dir, size_t *count, char *err, size_t errlen)
 		m[n].version = v;
 		m[n].name = xstrdup(de->d_name);
 		xasprintf(&path, "%s/%s", dir, de->d_name);
-		m[n].sql = migrate_slurp(path, &len);
+		m[n].sql = file_read(path, SIZE_MAX, &len);
 		free(path);
 		if (m[n].sql == NULL) {
 			errfmt(err, errlen, "%s/%s: %s", dir, de->d_name,

@@ -132,29 +132,6 @@ template_check_text(const char *where, int first_line, const char *text,
 	return 0;
 }
 
-static char *
-template_slurp(const char *path, char *err, size_t errlen)
-{
-	FILE	*f;
-	char	*buf;
-	size_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		errfmt(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(TEMPLATE_MAX_SIZE + 1);
-	n = fread(buf, 1, TEMPLATE_MAX_SIZE + 1, f);
-	fclose(f);
-	if (n > TEMPLATE_MAX_SIZE) {
-		errfmt(err, errlen, "%s: larger than %d bytes", path,
-		    TEMPLATE_MAX_SIZE);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
 
 /*
  * A section tag alone on its line leaves no blank line behind: drop the
@@ -200,11 +177,18 @@ template_read(const char *dir, const char *name, struct template *t,
     char *err, size_t errlen)
 {
 	char	*path, *text, *nl, *subject, *body;
+	size_t	 len;
 
 	xasprintf(&path, "%s/%s.txt", dir, name);
-	if ((text = template_slurp(path, err, errlen)) == NULL) {
+	if ((text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len)) == NULL) {
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
 		free(path);
 		return -1;
+	}
+	if (len > TEMPLATE_MAX_SIZE) {
+		errfmt(err, errlen, "%s: larger than %d bytes", path,
+		    TEMPLATE_MAX_SIZE);
+		goto fail;
 	}
 	if ((nl = strchr(text, '\n')) == NULL) {
 		errfmt(err, errlen, "%s: needs a subject line and a body", path);

@@ -65,5 +65,6 @@ struct strbuf {
 	size_t	 len, cap;
 };
 void		 strbuf_add(struct strbuf *, const char *, size_t);
+char		*file_read(const char *, size_t, size_t *);
 
 #endif

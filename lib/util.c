@@ -1,8 +1,11 @@
 /* util.c: allocation that cannot fail quietly, and small checks. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -83,6 +86,36 @@ code_valid(const char *s, size_t maxlen)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * A file's first limit bytes (all of it, if shorter), NUL-terminated;
+ * *len says how many. NULL with errno set if it cannot be read.
+ */
+char *
+file_read(const char *path, size_t limit, size_t *len)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	char		 chunk[65536];
+	ssize_t		 n = 0;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	strbuf_add(&b, "", 0);
+	while (b.len < limit && (n = read(fd, chunk, limit - b.len <
+	    sizeof chunk ? limit - b.len : sizeof chunk)) > 0)
+		strbuf_add(&b, chunk, (size_t)n);
+	if (n == -1) {
+		saved = errno;
+		close(fd);
+		free(b.s);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	*len = b.len;
+	return b.s;
 }
 
 /* A growing string: strbuf_add() keeps it NUL-terminated. */

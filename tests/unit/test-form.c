@@ -76,20 +76,11 @@ int_is_at(const char *text, const char *key, json_int_t want, int line)
 static char *
 slurp(const char *path)
 {
-	FILE	*f;
 	char	*buf;
-	long	 n;
+	size_t	 n;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc(n + 1);
-	if (fread(buf, 1, n, f) != (size_t)n)
-		fail_msg("short read on %s", path);
-	buf[n] = '\0';
-	fclose(f);
+	if ((buf = file_read(path, SIZE_MAX, &n)) == NULL)
+		fail_msg("cannot read %s", path);
 	return buf;
 }
 

@@ -30,22 +30,11 @@ slurp(const char *name, size_t *len)
 {
 	const char	*dir = getenv("FIXTURES_DIR");
 	char		 path[1024], *buf;
-	FILE		*f;
-	long		 n;
 
 	snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : FIXTURES_DIR,
 	    name);
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc(n + 1);
-	if (fread(buf, 1, n, f) != (size_t)n)
-		fail_msg("short read on %s", path);
-	buf[n] = '\0';
-	fclose(f);
-	*len = n;
+	if ((buf = file_read(path, SIZE_MAX, len)) == NULL)
+		fail_msg("cannot read %s", path);
 	return buf;
 }
 
