@@ -25,6 +25,12 @@ struct round_new {
 	json_t		*criteria;	/* [{name, weight}] */
 };
 
+static void
+round_not_found(struct api_req *r, const char *code)
+{
+	api_error(r, 404, "no round %s (grantctl round list shows them)", code);
+}
+
 /* "Tackling social isolation:30" or {"name": ..., "weight": 30}. */
 static int
 round_parse_criteria(struct api_req *r, json_t *in, json_t **out)
@@ -357,8 +363,7 @@ api_round_show(struct api_req *r)
 		return;
 	}
 	if (json_is_null(round)) {
-		api_error(r, 404, "no round %s (grantctl round list shows them)",
-		    r->parts[2]);
+		round_not_found(r, r->parts[2]);
 		return;
 	}
 	api_reply(r, 200, round);
@@ -383,8 +388,7 @@ api_round_transition(struct api_req *r)
 		goto dberr;
 	if (json_is_null(row)) {
 		db_rollback();
-		api_error(r, 404, "no round %s (grantctl round list shows them)",
-		    code);
+		round_not_found(r, code);
 		return;
 	}
 	snprintf(from, sizeof from, "%s",
@@ -482,8 +486,7 @@ api_round_edit(struct api_req *r)
 		goto dberr;
 	if (json_is_null(row)) {
 		db_rollback();
-		api_error(r, 404, "no round %s (grantctl round list shows them)",
-		    code);
+		round_not_found(r, code);
 		return;
 	}
 	if (strcmp(json_string_value(json_object_get(row, "state")), "draft")

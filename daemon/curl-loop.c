@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <curl/curl.h>
 
@@ -128,6 +129,25 @@ curl_loop_init(struct event_base *base)
 	    curl_loop_socket_cb);
 	curl_multi_setopt(curl_multi, CURLMOPT_TIMERFUNCTION,
 	    curl_loop_timeout_cb);
+}
+
+/*
+ * A mail server connection as both mail protocols want it: timeouts, no
+ * signals, STARTTLS "off", "try" or "required", and an optional file of
+ * certificates to trust.
+ */
+void
+curl_loop_mail_options(CURL *easy, long timeout, const char *starttls,
+    const char *ca_file)
+{
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_USE_SSL,
+	    strcmp(starttls, "required") == 0 ? CURLUSESSL_ALL :
+	    strcmp(starttls, "try") == 0 ? CURLUSESSL_TRY : CURLUSESSL_NONE);
+	if (ca_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, ca_file);
 }
 
 /* Start a transfer; done(easy, result, arg) runs when it ends, either way. */

@@ -168,6 +168,7 @@ extern const struct api_route api_intake_routes[];
 typedef void	(*curl_loop_done_fn)(CURL *, CURLcode, void *);
 void		 curl_loop_init(struct event_base *);
 int		 curl_loop_add(CURL *, curl_loop_done_fn, void *);
+void		 curl_loop_mail_options(CURL *, long, const char *, const char *);
 int		 curl_loop_busy(void);
 void		 curl_loop_shutdown(void);
 

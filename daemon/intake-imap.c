@@ -117,14 +117,7 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, imap_write_cb);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 300L);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_USE_SSL,
-	    strcmp(in->starttls, "required") == 0 ? CURLUSESSL_ALL :
-	    strcmp(in->starttls, "try") == 0 ? CURLUSESSL_TRY : CURLUSESSL_NONE);
-	if (in->ca_file != NULL)
-		curl_easy_setopt(easy, CURLOPT_CAINFO, in->ca_file);
+	curl_loop_mail_options(easy, 300L, in->starttls, in->ca_file);
 	free(url);
 	free(cmd);
 	free(password);

@@ -87,15 +87,8 @@ smtp_send(long long id, const char *env_from, const char *to,
 	curl_easy_setopt(easy, CURLOPT_READDATA, j);
 	curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, j->errbuf);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_USE_SSL,
-	    strcmp(c->mail_smtp_starttls, "required") == 0 ? CURLUSESSL_ALL :
-	    strcmp(c->mail_smtp_starttls, "try") == 0 ? CURLUSESSL_TRY :
-	    CURLUSESSL_NONE);
-	if (c->mail_smtp_ca_file != NULL)
-		curl_easy_setopt(easy, CURLOPT_CAINFO, c->mail_smtp_ca_file);
+	curl_loop_mail_options(easy, 120L, c->mail_smtp_starttls,
+	    c->mail_smtp_ca_file);
 	if (c->mail_smtp_user != NULL) {
 		if (config_read_secret(c->mail_smtp_password_file, &password,
 		    err, sizeof err) == -1)
