@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "grant.h"
-#include "mime.h"
-#include "form.h"
+#include "mail/mime.h"
+#include "mail/form.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

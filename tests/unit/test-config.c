@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "grantd.h"
+#include "core/core.h"
 
 static char	path[] = "/tmp/grantd-config-XXXXXX";
 

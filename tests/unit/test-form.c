@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "grant.h"
-#include "form.h"
+#include "mail/form.h"
 
 #ifndef TEMPLATE_FORM
 #define TEMPLATE_FORM "templates/application-form.txt"

@@ -16,8 +16,8 @@
 #include <glib.h>
 
 #include "grant.h"
-#include "mime.h"
-#include "form.h"
+#include "mail/mime.h"
+#include "mail/form.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures/mail"

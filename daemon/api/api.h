@@ -1,0 +1,63 @@
+/* api.h: the control API, HTTP/JSON on a Unix socket. */
+#ifndef API_H
+#define API_H
+
+#include <sys/types.h>
+
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "core/core.h"
+
+/* api.c */
+#define ROLE_ADMIN	0x1
+#define ROLE_OFFICER	0x2
+#define ROLE_ASSESSOR	0x4
+#define ROLE_FINANCE	0x8
+#define ROLE_ANY	0x0
+#define ROLE_NOBODY	0x100	/* no grantd user needed */
+
+struct api_req {
+	struct evhttp_request	*req;
+	const char		*path;		/* without query string */
+	char			*parts[8];	/* path split on '/' */
+	int			 nparts;
+	struct evkeyvalq	*query;
+	json_t			*body;
+	uid_t			 uid;
+	long long		 user_id;
+	char			 user_name[65];	/* names are up to 64 */
+	int			 roles;
+};
+typedef void	(*api_handler)(struct api_req *);
+struct api_route {
+	const char	*method;
+	const char	*pattern;	/* '*' matches one path segment */
+	int		 roles;
+	api_handler	 handler;
+};
+
+int		 api_listen(struct event_base *, const char *, char *, size_t);
+void		 api_stop_accepting(void);
+void		 api_close(void);
+void		 api_reply(struct api_req *, int, json_t *);
+void		 api_error(struct api_req *, int, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+void		 api_db_error(struct api_req *);
+const char	*api_query(struct api_req *, const char *);
+const char	*api_str(struct api_req *, const char *);
+int		 api_money(struct api_req *, const char *, int, int64_t *);
+int		 roles_parse(const char *, int *, char *, size_t);
+char		*roles_format(int);
+
+/* status.c, funds.c, rounds.c, budget.c, users.c, audit.c, outbox.c, intake.c */
+extern const struct api_route api_status_routes[];
+extern const struct api_route api_fund_routes[];
+extern const struct api_route api_round_routes[];
+extern const struct api_route api_budget_routes[];
+extern const struct api_route api_user_routes[];
+extern const struct api_route api_audit_routes[];
+extern const struct api_route api_outbox_routes[];
+extern const struct api_route api_intake_routes[];
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * api.c: the control API, HTTP/JSON on a Unix socket. The caller is known
+ * by its peer credentials; grantctl's own checks are only a courtesy.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "core/core.h"
+#include "api/api.h"
+#include "mail/mime.h"
+
+#define API_MAX_BODY	(1024 * 1024)
+
+static struct evhttp			*api_http;
+static struct evhttp_bound_socket	*api_bound;
+static char				*api_socket_path;
+
+static const struct api_route *const api_tables[] = {
+	api_status_routes, api_fund_routes, api_round_routes,
+	api_budget_routes, api_user_routes, api_audit_routes,
+	api_outbox_routes, api_intake_routes,
+};
+
+static const char *role_names[] = { "admin", "officer", "assessor", "finance" };
+
+int
+roles_parse(const char *s, int *roles, char *err, size_t errlen)
+{
+	char	*copy, *p, *tok;
+	size_t	 i;
+	int	 found;
+
+	*roles = 0;
+	copy = p = xstrdup(s);
+	while ((tok = strsep(&p, ",")) != NULL) {
+		found = 0;
+		for (i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+			if (strcmp(tok, role_names[i]) == 0) {
+				*roles |= 1 << i;
+				found = 1;
+			}
+		if (!found) {
+			errfmt(err, errlen, "unknown role '%s' (roles are "
+			    "admin, officer, assessor, finance)", tok);
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+char *
+roles_format(int roles)
+{
+	char	buf[64] = "";
+	size_t	i;
+
+	for (i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (roles & (1 << i)) {
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "%s%s", *buf != '\0' ? "," : "", role_names[i]);
+		}
+	return xstrdup(buf);
+}
+
+void
+api_reply(struct api_req *r, int code, json_t *body)
+{
+	struct evbuffer	*buf = evbuffer_new();
+	char		*text;
+
+	text = json_dumps(body, JSON_COMPACT);
+	evbuffer_add_printf(buf, "%s\n", text);
+	free(text);
+	json_decref(body);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply(r->req, code, code < 300 ? "OK" : "Error", buf);
+	evbuffer_free(buf);
+}
+
+void
+api_error(struct api_req *r, int code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	char	*clean;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (code >= 500)
+		log_warnx("api: %s %s: %s", evhttp_request_get_uri(r->req),
+		    r->user_name, msg);
+	/* The message may quote what the caller sent: make it valid UTF-8. */
+	clean = mime_utf8_clean(msg, strlen(msg));
+	api_reply(r, code, json_pack("{s:s}", "error", clean));
+	free(clean);
+}
+
+/* A failed query: the server going away is a 503, anything else a bug. */
+void
+api_db_error(struct api_req *r)
+{
+	db_rollback();
+	if (db_lost())
+		api_error(r, 503, "database unavailable, try again shortly: %s",
+		    db_last_error());
+	else
+		api_error(r, 500, "internal database error: %s",
+		    db_last_error());
+}
+
+const char *
+api_query(struct api_req *r, const char *key)
+{
+	return evhttp_find_header(r->query, key);
+}
+
+const char *
+api_str(struct api_req *r, const char *key)
+{
+	json_t	*v = json_object_get(r->body, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/*
+ * An amount from the body, as typed ("£1,234.56") or as integer pence.
+ * Returns 1 when given, 0 when absent and optional; on -1 it has replied 400.
+ */
+int
+api_money(struct api_req *r, const char *key, int required, int64_t *out)
+{
+	json_t	*v = json_object_get(r->body, key);
+	char	 err[GRANT_ERRLEN];
+
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		api_error(r, 400, "%s is required", key);
+		return -1;
+	}
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) <= MONEY_MAX_PENCE) {
+		*out = json_integer_value(v);
+		return 1;
+	}
+	if (!json_is_string(v) ||
+	    money_parse(json_string_value(v), out, err, sizeof err) == -1) {
+		api_error(r, 400, "%s: %s", key, json_is_string(v) ? err :
+		    "not an amount");
+		return -1;
+	}
+	return 1;
+}
+
+static int
+api_peer_uid(struct evhttp_request *req, uid_t *uid)
+{
+	struct evhttp_connection	*conn;
+	struct bufferevent		*bev;
+	struct ucred			 cred;
+	socklen_t			 len = sizeof cred;
+
+	if ((conn = evhttp_request_get_connection(req)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(conn)) == NULL ||
+	    getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &cred,
+	    &len) == -1)
+		return -1;
+	*uid = cred.uid;
+	return 0;
+}
+
+static const struct api_route *
+api_match(struct api_req *r, const char *method, int *wrong_method)
+{
+	const struct api_route	*rt;
+	char			 pat[128], *parts[8], *p, *tok;
+	size_t			 t;
+	int			 n, i, ok;
+
+	*wrong_method = 0;
+	for (t = 0; t < sizeof api_tables / sizeof api_tables[0]; t++) {
+		for (rt = api_tables[t]; rt->method != NULL; rt++) {
+			snprintf(pat, sizeof pat, "%s", rt->pattern);
+			n = 0;
+			p = pat;
+			while ((tok = strsep(&p, "/")) != NULL && n < 8)
+				if (*tok != '\0')
+					parts[n++] = tok;
+			if (n != r->nparts)
+				continue;
+			for (ok = 1, i = 0; i < n && ok; i++)
+				ok = strcmp(parts[i], "*") == 0 ||
+				    strcmp(parts[i], r->parts[i]) == 0;
+			if (!ok)
+				continue;
+			if (strcmp(rt->method, method) == 0)
+				return rt;
+			*wrong_method = 1;
+		}
+	}
+	return NULL;
+}
+
+static int
+api_authorise(struct api_req *r, const struct api_route *rt)
+{
+	json_t	*row;
+	char	*have, *need, err[GRANT_ERRLEN];
+	int	 roles;
+
+	if (rt->roles == ROLE_NOBODY)
+		return 0;
+	if (!db_available_now()) {
+		api_error(r, 503, "database unavailable, try again shortly: %s",
+		    db_last_error());
+		return -1;
+	}
+	row = db_query_row("SELECT id, name, roles FROM users "
+	    "WHERE uid = ? AND active = 1", "i", (int64_t)r->uid);
+	if (row == NULL) {
+		api_db_error(r);
+		return -1;
+	}
+	if (json_is_null(row)) {
+		api_error(r, 403, "uid %u is not a grantd user (an admin can "
+		    "add it: grantctl user add NAME --uid %u --role ROLE)",
+		    (unsigned)r->uid, (unsigned)r->uid);
+		return -1;
+	}
+	r->user_id = json_integer_value(json_object_get(row, "id"));
+	snprintf(r->user_name, sizeof r->user_name, "%s",
+	    json_string_value(json_object_get(row, "name")));
+	if (roles_parse(json_string_value(json_object_get(row, "roles")),
+	    &roles, err, sizeof err) == -1)
+		roles = 0;
+	json_decref(row);
+	r->roles = roles;
+	if (rt->roles == ROLE_ANY || (roles & (rt->roles | ROLE_ADMIN)))
+		return 0;
+	have = roles_format(roles);
+	need = roles_format(rt->roles);
+	api_error(r, 403, "user %s (roles: %s) may not do this; it needs one "
+	    "of: %s", r->user_name, *have != '\0' ? have : "none", need);
+	free(have);
+	free(need);
+	return -1;
+}
+
+static const char *
+api_method_name(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:	return "GET";
+	case EVHTTP_REQ_POST:	return "POST";
+	case EVHTTP_REQ_PUT:	return "PUT";
+	case EVHTTP_REQ_DELETE:	return "DELETE";
+	case EVHTTP_REQ_PATCH:	return "PATCH";
+	default:		return "OTHER";
+	}
+}
+
+static int
+api_parse_body(struct api_req *r)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(r->req);
+	size_t		 len = evbuffer_get_length(in);
+	json_error_t	 jerr;
+
+	if (len == 0) {
+		r->body = json_object();
+		return 0;
+	}
+	r->body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (r->body == NULL || !json_is_object(r->body)) {
+		api_error(r, 400, "request body is not a JSON object: %s",
+		    r->body == NULL ? jerr.text : "wrong type");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+api_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct api_req		 r;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct api_route	*rt;
+	struct evkeyvalq	 query;
+	char			*path, *split, *p, *tok, *decoded;
+	const char		*method, *qs;
+	int			 wrong;
+
+	memset(&r, 0, sizeof r);
+	r.req = req;
+	TAILQ_INIT(&query);
+	r.query = &query;
+	snprintf(r.user_name, sizeof r.user_name, "-");
+	method = api_method_name(evhttp_request_get_command(req));
+	if (api_peer_uid(req, &r.uid) == -1) {
+		api_error(&r, 403, "cannot read the caller's credentials");
+		return;
+	}
+	path = xstrdup(evhttp_uri_get_path(uri) != NULL ?
+	    evhttp_uri_get_path(uri) : "/");
+	r.path = path;
+	p = split = xstrdup(path);
+	while ((tok = strsep(&p, "/")) != NULL)
+		if (*tok != '\0' && r.nparts < 8) {
+			decoded = evhttp_uridecode(tok, 0, NULL);
+			r.parts[r.nparts++] = decoded;
+		}
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, &query) == -1) {
+		api_error(&r, 400, "malformed query string");
+		goto out;
+	}
+	if ((rt = api_match(&r, method, &wrong)) == NULL) {
+		if (wrong)
+			api_error(&r, 405, "%s is not allowed on %s", method,
+			    r.path);
+		else
+			api_error(&r, 404, "no such API path: %s", r.path);
+		goto out;
+	}
+	if (api_parse_body(&r) == -1 || api_authorise(&r, rt) == -1)
+		goto out;
+	log_debug("api: %s %s by %s (uid %u)", method, r.path, r.user_name,
+	    (unsigned)r.uid);
+	rt->handler(&r);
+out:
+	while (r.nparts > 0)
+		free(r.parts[--r.nparts]);
+	evhttp_clear_headers(&query);
+	json_decref(r.body);
+	free(split);
+	free(path);
+}
+
+/* Refuse to steal a socket another grantd is still serving. */
+static int
+api_socket_in_use(const struct sockaddr_un *sun)
+{
+	int	fd, used;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return 0;
+	used = connect(fd, (const struct sockaddr *)sun, sizeof *sun) == 0;
+	close(fd);
+	return used;
+}
+
+int
+api_listen(struct event_base *base, const char *path, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errfmt(err, errlen, "api socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (api_socket_in_use(&sun)) {
+		errfmt(err, errlen, "%s: another grantd is already listening",
+		    path);
+		return -1;
+	}
+	unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    listen(fd, 64) == -1) {
+		errfmt(err, errlen, "api socket %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	/* Anyone may connect; who they are decides what they may do. */
+	chmod(path, 0666);
+	api_http = evhttp_new(base);
+	evhttp_set_max_body_size(api_http, API_MAX_BODY);
+	evhttp_set_allowed_methods(api_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(api_http, api_request_cb, NULL);
+	if ((api_bound = evhttp_accept_socket_with_handle(api_http, fd)) == NULL) {
+		errfmt(err, errlen, "api socket %s: cannot accept", path);
+		close(fd);
+		evhttp_free(api_http);
+		api_http = NULL;
+		return -1;
+	}
+	api_socket_path = xstrdup(path);
+	return 0;
+}
+
+/* Refuse new connections; those open may finish. */
+void
+api_stop_accepting(void)
+{
+	if (api_bound != NULL) {
+		evhttp_del_accept_socket(api_http, api_bound);
+		api_bound = NULL;
+	}
+	if (api_socket_path != NULL)
+		unlink(api_socket_path);
+}
+
+void
+api_close(void)
+{
+	api_stop_accepting();
+	if (api_http != NULL) {
+		evhttp_free(api_http);
+		api_http = NULL;
+	}
+	if (api_socket_path != NULL) {
+		unlink(api_socket_path);
+		free(api_socket_path);
+		api_socket_path = NULL;
+	}
+}

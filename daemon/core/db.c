@@ -1,0 +1,698 @@
+/*
+ * db.c: the MariaDB connection. Prepared statements only: values never
+ * become SQL text. Losing the server is an ordinary event: requests get a
+ * 503, and a timer reconnects with backoff until it is back.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include <mysql.h>
+
+#include "core/core.h"
+
+#define DB_MAX_PARAMS	32
+#define DB_BACKOFF_MAX	30	/* seconds between reconnection attempts */
+#define DB_PING_IDLE	1	/* ping a connection idle this long before use */
+#define DB_RETRY_MS	250	/* least time between connection attempts */
+
+static MYSQL			*db_my;
+static const struct config	*db_conf;
+static struct event_base	*db_base;
+static struct event		*db_retry_ev;
+static int			 db_backoff = 1;
+static char			 db_err[512] = "not connected yet";
+static unsigned int		 db_last_errno;
+static time_t			 db_used;
+static long long		 db_tried;	/* last connection attempt, ms */
+static int			(*db_check)(char *, size_t);
+
+static void	db_retry_cb(evutil_socket_t, short, void *);
+static void	db_stmt_failed(MYSQL_STMT *, const char *);
+
+/*
+ * Prepared statements are kept, one per SQL text, for the life of the
+ * connection: preparing costs a round trip to the server each time, and
+ * grantd runs the same few dozen statements over and over.
+ */
+#define DB_CACHE_MAX 256
+static struct {
+	char		*sql;
+	MYSQL_STMT	*st;
+}		 db_cache[DB_CACHE_MAX];
+static int	 db_ncache;
+
+static void
+db_cache_clear(void)
+{
+	while (db_ncache > 0) {
+		db_ncache--;
+		mysql_stmt_close(db_cache[db_ncache].st);
+		free(db_cache[db_ncache].sql);
+	}
+}
+
+/* Statements belong to their connection: they go first. */
+static void
+db_disconnect(void)
+{
+	db_cache_clear();
+	mysql_close(db_my);
+	db_my = NULL;
+}
+
+static long long
+db_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+db_last_error(void)
+{
+	return db_err;
+}
+
+unsigned int
+db_errno(void)
+{
+	return db_last_errno;
+}
+
+static int
+db_connect(char *err, size_t errlen)
+{
+	MYSQL		*my;
+	char		*password = NULL;
+	unsigned int	 timeout = (unsigned int)db_conf->db_timeout;
+	unsigned int	 rwtimeout = timeout * 6;
+	unsigned long	 maxpacket = 1024UL * 1024 * 1024;
+	const char	*init = "SET time_zone = '+00:00', sql_mode = "
+	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+
+	db_tried = db_now_ms();
+	if (config_read_password(db_conf, &password, err, errlen) == -1)
+		return -1;
+	if ((my = mysql_init(NULL)) == NULL)
+		fatalx("mysql_init failed");
+	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
+	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
+	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* Raw mail and attachments go in as blobs; [limits] bounds them. */
+	mysql_options(my, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxpacket);
+	mysql_options(my, MYSQL_INIT_COMMAND, init);
+	/*
+	 * Read committed: a read after a FOR UPDATE lock (the next number in
+	 * a fund, a fund's unallocated money) must see what other grantd
+	 * committed meanwhile, not this transaction's first snapshot.
+	 */
+	mysql_options(my, MYSQL_INIT_COMMAND,
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* Multi-statements serve migrations only; data goes through prepares. */
+	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
+	    db_conf->db_name, (unsigned int)db_conf->db_port,
+	    db_conf->db_socket, CLIENT_MULTI_STATEMENTS) == NULL) {
+		errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
+		    "%s, user %s): %s",
+		    db_conf->db_socket != NULL ? "at " : "on ",
+		    db_conf->db_socket != NULL ? db_conf->db_socket :
+		    (db_conf->db_host != NULL ? db_conf->db_host : "localhost"),
+		    db_conf->db_name, db_conf->db_user, mysql_error(my));
+		mysql_close(my);
+		free(password);
+		return -1;
+	}
+	free(password);
+	db_my = my;
+	db_used = time(NULL);
+	/* A reachable database with the wrong schema is no use either. */
+	if (db_check != NULL && db_check(err, errlen) == -1) {
+		db_disconnect();
+		return -2;
+	}
+	db_backoff = 1;
+	return 0;
+}
+
+/* Run on every new connection before it is used; see migrate_check(). */
+void
+db_set_check(int (*check)(char *, size_t))
+{
+	db_check = check;
+}
+
+static void
+db_schedule_retry(void)
+{
+	struct timeval	tv = { db_backoff, 0 };
+
+	if (db_base == NULL)
+		return;
+	if (db_retry_ev == NULL)
+		db_retry_ev = evtimer_new(db_base, db_retry_cb, NULL);
+	if (!evtimer_pending(db_retry_ev, NULL)) {
+		evtimer_add(db_retry_ev, &tv);
+		if (db_backoff < DB_BACKOFF_MAX)
+			db_backoff = db_backoff * 2 > DB_BACKOFF_MAX ?
+			    DB_BACKOFF_MAX : db_backoff * 2;
+	}
+}
+
+static void
+db_retry_cb(evutil_socket_t fd, short events, void *arg)
+{
+	char	err[sizeof db_err];
+
+	if (db_my != NULL)
+		return;
+	if (db_connect(err, sizeof err) < 0) {
+		if (strcmp(err, db_err) != 0)
+			log_warnx("database: %s", err);
+		snprintf(db_err, sizeof db_err, "%s", err);
+		db_schedule_retry();
+		return;
+	}
+	log_info("database: connected again");
+}
+
+/*
+ * Connect now. -1: the server cannot be reached (db_start keeps trying);
+ * -2: it can, but the check set by db_set_check failed.
+ */
+int
+db_init(const struct config *conf, char *err, size_t errlen)
+{
+	int	rc;
+
+	db_conf = conf;
+	if ((rc = db_connect(db_err, sizeof db_err)) < 0)
+		errfmt(err, errlen, "%s", db_err);
+	return rc;
+}
+
+void
+db_start(struct event_base *base)
+{
+	db_base = base;
+	if (db_my == NULL)
+		db_schedule_retry();
+}
+
+static int
+db_strdiff(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/* After a reload: reconnect if the database settings changed. */
+void
+db_set_config(const struct config *conf)
+{
+	const struct config	*old = db_conf;
+	int			 changed;
+
+	changed = db_strdiff(old->db_socket, conf->db_socket) ||
+	    db_strdiff(old->db_host, conf->db_host) ||
+	    old->db_port != conf->db_port ||
+	    db_strdiff(old->db_name, conf->db_name) ||
+	    db_strdiff(old->db_user, conf->db_user) ||
+	    db_strdiff(old->db_password_file, conf->db_password_file);
+	db_conf = conf;
+	if (changed && db_my != NULL) {
+		log_info("database: settings changed, reconnecting");
+		db_disconnect();
+		db_backoff = 1;
+		db_retry_cb(-1, 0, NULL);
+	}
+}
+
+void
+db_shutdown(void)
+{
+	if (db_retry_ev != NULL) {
+		event_free(db_retry_ev);
+		db_retry_ev = NULL;
+	}
+	if (db_my != NULL) {
+		db_disconnect();
+	}
+	db_base = NULL;
+}
+
+static int
+db_is_connection_error(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+	    e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN ||
+	    e == CR_COMMANDS_OUT_OF_SYNC;
+}
+
+/* Record an error; if it means the connection is gone, start reconnecting. */
+static void
+db_failed(unsigned int e, const char *msg)
+{
+	db_last_errno = e;
+	snprintf(db_err, sizeof db_err, "%s", msg);
+	if (db_my != NULL && db_is_connection_error(e)) {
+		log_warnx("database: connection lost: %s", msg);
+		db_disconnect();
+		db_backoff = 1;
+		db_schedule_retry();
+	}
+}
+
+/* Was the last failure the database going away (503) rather than a bug? */
+int
+db_lost(void)
+{
+	return db_my == NULL;
+}
+
+/*
+ * Before a request uses the connection: if it sat idle, check it is still
+ * there, and reconnect at once if the server restarted meanwhile. While it
+ * is down, a request may try every DB_RETRY_MS, so service resumes as soon
+ * as the server is back rather than when the backoff timer next fires, and
+ * a burst of requests cannot hold the loop in connect attempts.
+ */
+static int
+db_check_available(int force)
+{
+	char	err[sizeof db_err];
+
+	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS)) {
+		if (db_connect(err, sizeof err) < 0)
+			snprintf(db_err, sizeof db_err, "%s", err);
+		else
+			log_info("database: connected again");
+	}
+	if (db_my != NULL && time(NULL) - db_used >= DB_PING_IDLE &&
+	    mysql_ping(db_my) != 0) {
+		log_warnx("database: connection lost: %s", mysql_error(db_my));
+		db_disconnect();
+		if (db_connect(err, sizeof err) < 0) {
+			snprintf(db_err, sizeof db_err, "%s", err);
+			db_backoff = 1;
+			db_schedule_retry();
+		} else
+			log_info("database: connected again");
+	}
+	if (db_my == NULL)
+		return 0;
+	db_used = time(NULL);
+	return 1;
+}
+
+/* For the background work: timers, mail. */
+int
+db_available(void)
+{
+	return db_check_available(0);
+}
+
+/*
+ * For a person's request: always try, so the first command after the
+ * server is back works, whatever the timers tried a moment before.
+ */
+int
+db_available_now(void)
+{
+	return db_check_available(1);
+}
+
+int
+db_raw(const char *sql)
+{
+	if (db_my == NULL)
+		return -1;
+	if (mysql_query(db_my, sql) != 0) {
+		db_failed(mysql_errno(db_my), mysql_error(db_my));
+		return -1;
+	}
+	/* Drain every result of a multi-statement batch. */
+	do {
+		MYSQL_RES *res = mysql_store_result(db_my);
+		if (res != NULL)
+			mysql_free_result(res);
+		else if (mysql_field_count(db_my) != 0) {
+			db_failed(mysql_errno(db_my), mysql_error(db_my));
+			return -1;
+		}
+	} while (mysql_next_result(db_my) == 0);
+	if (mysql_errno(db_my) != 0) {
+		db_failed(mysql_errno(db_my), mysql_error(db_my));
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(void)
+{
+	return db_raw("START TRANSACTION");
+}
+
+int
+db_commit(void)
+{
+	return db_raw("COMMIT");
+}
+
+void
+db_rollback(void)
+{
+	if (db_my != NULL)
+		(void)mysql_query(db_my, "ROLLBACK");
+}
+
+long long
+db_insert_id(void)
+{
+	return db_my != NULL ? (long long)mysql_insert_id(db_my) : 0;
+}
+
+/* The prepared statement for sql, from the cache or prepared now. */
+static MYSQL_STMT *
+db_stmt(const char *sql)
+{
+	MYSQL_STMT	*st;
+	int		 i;
+
+	for (i = 0; i < db_ncache; i++)
+		if (strcmp(db_cache[i].sql, sql) == 0)
+			return db_cache[i].st;
+	if ((st = mysql_stmt_init(db_my)) == NULL)
+		fatalx("mysql_stmt_init failed");
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	if (db_ncache < DB_CACHE_MAX) {
+		db_cache[db_ncache].sql = xstrdup(sql);
+		db_cache[db_ncache++].st = st;
+	}
+	return st;
+}
+
+/* Finished with st: a cached one stays prepared, others are closed. */
+static void
+db_stmt_done(MYSQL_STMT *st)
+{
+	int	i;
+
+	for (i = 0; i < db_ncache; i++)
+		if (db_cache[i].st == st) {
+			mysql_stmt_free_result(st);
+			return;
+		}
+	mysql_stmt_close(st);
+}
+
+/*
+ * st failed: record why, and drop it (a statement in an unknown state is
+ * not reused) before the connection itself may be dropped.
+ */
+static void
+db_stmt_failed(MYSQL_STMT *st, const char *sql)
+{
+	char		msg[512];
+	unsigned int	e = mysql_stmt_errno(st);
+	int		i;
+
+	snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
+	log_debug("database: %s: %s", msg, sql);
+	for (i = 0; i < db_ncache; i++)
+		if (db_cache[i].st == st) {
+			free(db_cache[i].sql);
+			db_cache[i] = db_cache[--db_ncache];
+			break;
+		}
+	mysql_stmt_close(st);
+	db_failed(e, msg);
+}
+
+struct db_params {
+	MYSQL_BIND	bind[DB_MAX_PARAMS];
+	long long	ints[DB_MAX_PARAMS];
+	unsigned long	lens[DB_MAX_PARAMS];
+	my_bool		nulls[DB_MAX_PARAMS];
+};
+
+/*
+ * Parameters by format: 'i' int64_t, 'd' int, 's' string (NULL is SQL NULL),
+ * 'b' bytes: a pointer and a size_t length.
+ */
+static MYSQL_STMT *
+db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
+{
+	MYSQL_STMT	*st;
+	size_t		 i, n = strlen(fmt);
+	const char	*s;
+
+	if (db_my == NULL) {
+		db_last_errno = CR_SERVER_GONE_ERROR;
+		return NULL;
+	}
+	if (n > DB_MAX_PARAMS)
+		fatalx("db_prepare: too many parameters");
+	memset(p, 0, sizeof *p);
+	for (i = 0; i < n; i++) {
+		MYSQL_BIND *b = &p->bind[i];
+		switch (fmt[i]) {
+		case 'i':
+		case 'd':
+			p->ints[i] = fmt[i] == 'i' ? (long long)va_arg(ap, int64_t) :
+			    (long long)va_arg(ap, int);
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &p->ints[i];
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			b->buffer_type = MYSQL_TYPE_STRING;
+			if (s == NULL) {
+				p->nulls[i] = 1;
+				b->is_null = &p->nulls[i];
+			} else {
+				b->buffer = (void *)s;
+				p->lens[i] = strlen(s);
+				b->buffer_length = p->lens[i];
+				b->length = &p->lens[i];
+			}
+			break;
+		case 'b':
+			b->buffer_type = MYSQL_TYPE_BLOB;
+			b->buffer = (void *)va_arg(ap, const void *);
+			p->lens[i] = va_arg(ap, size_t);
+			b->buffer_length = p->lens[i];
+			b->length = &p->lens[i];
+			break;
+		default:
+			fatalx("db_prepare: bad format '%c'", fmt[i]);
+		}
+	}
+	if ((st = db_stmt(sql)) == NULL)
+		return NULL;
+	if (mysql_stmt_param_count(st) != n)
+		fatalx("db_prepare: parameter count mismatch: %s", sql);
+	if (mysql_stmt_bind_param(st, p->bind) != 0 ||
+	    mysql_stmt_execute(st) != 0) {
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	return st;
+}
+
+long long
+db_exec(const char *sql, const char *fmt, ...)
+{
+	struct db_params	 p;
+	MYSQL_STMT		*st;
+	va_list			 ap;
+	long long		 rows;
+
+	va_start(ap, fmt);
+	st = db_prepare(sql, fmt, ap, &p);
+	va_end(ap);
+	if (st == NULL)
+		return -1;
+	rows = (long long)mysql_stmt_affected_rows(st);
+	db_stmt_done(st);
+	db_last_errno = 0;
+	return rows;
+}
+
+static int
+db_field_is_int(const MYSQL_FIELD *f)
+{
+	switch (f->type) {
+	case MYSQL_TYPE_TINY:
+	case MYSQL_TYPE_SHORT:
+	case MYSQL_TYPE_LONG:
+	case MYSQL_TYPE_INT24:
+	case MYSQL_TYPE_LONGLONG:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* MariaDB's "2026-12-01 00:00:00.000000" as the API's "2026-12-01T00:00:00Z". */
+static json_t *
+db_datetime_json(const char *s)
+{
+	time_t	t;
+	char	buf[32];
+
+	if (date_parse_utc(s, &t) == -1)
+		return json_string(s);
+	return json_string(date_format_utc(t, buf, sizeof buf));
+}
+
+static json_t *
+db_value_json(const MYSQL_FIELD *f, const MYSQL_BIND *b, long long iv,
+    const char *sv)
+{
+	char	*end;
+
+	if (*b->is_null)
+		return json_null();
+	if (db_field_is_int(f))
+		return json_integer(iv);
+	switch (f->type) {
+	case MYSQL_TYPE_DATETIME:
+	case MYSQL_TYPE_TIMESTAMP:
+		return db_datetime_json(sv);
+	case MYSQL_TYPE_NEWDECIMAL:
+	case MYSQL_TYPE_DECIMAL:
+		/* SUM() of a BIGINT column comes back as a decimal. */
+		if (f->decimals == 0) {
+			long long v = strtoll(sv, &end, 10);
+			if (*end == '\0')
+				return json_integer(v);
+		}
+		return json_string(sv);
+	default:
+		return json_stringn_nocheck(sv, *b->length);
+	}
+}
+
+/* Run a query; its rows as a JSON array of objects keyed by column name. */
+static json_t *
+db_vquery(const char *sql, const char *fmt, va_list ap)
+{
+	struct db_params	 p;
+	MYSQL_STMT		*st;
+	MYSQL_RES		*meta;
+	MYSQL_FIELD		*fields;
+	MYSQL_BIND		*out;
+	long long		*ints;
+	char			**bufs;
+	unsigned long		*lens;
+	my_bool			*nulls, update = 1;
+	unsigned int		 nf, i;
+	json_t			*rows, *row;
+	int			 rc;
+
+	if ((st = db_prepare(sql, fmt, ap, &p)) == NULL)
+		return NULL;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		fatalx("db_query: statement returns no rows: %s", sql);
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update);
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	nf = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	out = xcalloc(nf, sizeof *out);
+	ints = xcalloc(nf, sizeof *ints);
+	bufs = xcalloc(nf, sizeof *bufs);
+	lens = xcalloc(nf, sizeof *lens);
+	nulls = xcalloc(nf, sizeof *nulls);
+	for (i = 0; i < nf; i++) {
+		out[i].is_null = &nulls[i];
+		out[i].length = &lens[i];
+		if (db_field_is_int(&fields[i])) {
+			out[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			out[i].buffer = &ints[i];
+			out[i].is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+		} else {
+			size_t size = fields[i].max_length < 64 ? 64 :
+			    fields[i].max_length;
+			bufs[i] = xmalloc(size + 1);
+			out[i].buffer_type = MYSQL_TYPE_STRING;
+			out[i].buffer = bufs[i];
+			out[i].buffer_length = size + 1;
+		}
+	}
+	rows = json_array();
+	if (mysql_stmt_bind_result(st, out) != 0)
+		fatalx("db_query: bind_result: %s", mysql_stmt_error(st));
+	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+		row = json_object();
+		for (i = 0; i < nf; i++)
+			json_object_set_new(row, fields[i].name,
+			    db_value_json(&fields[i], &out[i], ints[i], bufs[i]));
+		json_array_append_new(rows, row);
+	}
+	for (i = 0; i < nf; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(out);
+	free(ints);
+	free(lens);
+	free(nulls);
+	mysql_free_result(meta);
+	if (rc == 1) {
+		json_decref(rows);
+		db_stmt_failed(st, sql);
+		return NULL;
+	}
+	db_last_errno = 0;
+	db_stmt_done(st);
+	return rows;
+}
+
+json_t *
+db_query(const char *sql, const char *fmt, ...)
+{
+	json_t	*rows;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	rows = db_vquery(sql, fmt, ap);
+	va_end(ap);
+	return rows;
+}
+
+/* The first row, or JSON null when there is none; NULL only on error. */
+json_t *
+db_query_row(const char *sql, const char *fmt, ...)
+{
+	json_t	*rows, *row;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	rows = db_vquery(sql, fmt, ap);
+	va_end(ap);
+	if (rows == NULL)
+		return NULL;
+	row = json_array_size(rows) > 0 ? json_incref(json_array_get(rows, 0)) :
+	    json_null();
+	json_decref(rows);
+	return row;
+}

@@ -1,0 +1,1471 @@
+/*
+ * form.c: the application form out of an email body, and what is wrong
+ * with it. People type around a form as much as into it, so reading is
+ * forgiving: labels in any case and several wordings, bullets, answers on
+ * the next line; quoted replies and signatures are not the applicant's
+ * answers and are skipped. Every problem is said in words a volunteer can
+ * act on without knowing how grantd works.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/core.h"
+#include "mail/mime.h"
+#include "mail/form.h"
+#include "mail/mail.h"
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+#define FORM_QUOTE_MAX	60	/* bytes of a value repeated in a problem */
+#define FORM_MIN_MATCH	10	/* shortest priority text matched as a part */
+#define FORM_MAX_CHOICES 20	/* priority answers read: one problem each */
+#define ORG_TYPES	"registered charity, CIO, CIC, company or " \
+			"unincorporated group"
+
+struct form_field {
+	const char		*key;
+	int			 multiline;
+	const char *const	*labels;	/* lower case */
+};
+
+static const char *const l_org[] = { "organisation name",
+	"organization name", "name of organisation", "name of organization",
+	"name of your organisation", "name of your organization",
+	"organisation", "organization", "group name", "name of group",
+	"name of your group", NULL };
+static const char *const l_type[] = { "organisation type",
+	"organization type", "type of organisation", "type of organization",
+	"org type", "type of group", "group type", "legal status",
+	"legal form", NULL };
+static const char *const l_charity[] = { "charity number",
+	"registered charity number", "charity no", "charity no.",
+	"registered charity no", "registered charity no.",
+	"charity registration number", "charity reg no", NULL };
+static const char *const l_company[] = { "company number", "company no",
+	"company no.", "company registration number",
+	"registered company number", NULL };
+static const char *const l_contact[] = { "contact name", "your name",
+	"contact", "name of contact", "contact person", "name", "full name",
+	NULL };
+static const char *const l_email[] = { "email", "e-mail", "email address",
+	"e-mail address", "contact email", "your email", NULL };
+static const char *const l_phone[] = { "phone", "telephone", "tel", "mobile",
+	"phone number", "telephone number", "tel no", "tel.",
+	"mobile number", "contact number", NULL };
+static const char *const l_postcode[] = { "postcode", "post code",
+	"postal code", NULL };
+static const char *const l_title[] = { "project title", "project name",
+	"name of project", "title of project", "title", NULL };
+static const char *const l_summary[] = { "summary", "project summary",
+	"what will you do", "project description", "description",
+	"about the project", NULL };
+static const char *const l_priorities[] = { "priorities",
+	"which priorities", "priority", "which priority",
+	"which priorities does your project meet",
+	"which priorities will your project meet", NULL };
+static const char *const l_amount[] = { "amount requested", "amount",
+	"amount applied for", "how much", "grant requested",
+	"how much are you asking for", "how much do you need",
+	"grant amount", "amount of grant", "total requested", NULL };
+static const char *const l_start[] = { "start date", "start",
+	"project start", "project start date", "starting date", NULL };
+static const char *const l_end[] = { "end date", "end", "project end",
+	"project end date", "finish date", "finish", "completion date", NULL };
+static const char *const l_benef[] = { "people who will benefit",
+	"beneficiaries", "how many people will benefit",
+	"number of beneficiaries", "who will benefit",
+	"number of people who will benefit", NULL };
+static const char *const l_budget[] = { "budget", "budget breakdown",
+	"how will you spend the money", "what will you spend the money on",
+	"breakdown of costs", "costs", NULL };
+
+/* In the template's order, which is also the order problems are told. */
+static const struct form_field form_fields[] = {
+	{ "organisation",	0, l_org },
+	{ "org_type",		0, l_type },
+	{ "charity_number",	0, l_charity },
+	{ "company_number",	0, l_company },
+	{ "contact_name",	0, l_contact },
+	{ "email",		0, l_email },
+	{ "phone",		0, l_phone },
+	{ "postcode",		0, l_postcode },
+	{ "project_title",	0, l_title },
+	{ "summary",		1, l_summary },
+	{ "priorities",		1, l_priorities },
+	{ "amount",		0, l_amount },
+	{ "start",		0, l_start },
+	{ "end",		0, l_end },
+	{ "beneficiaries",	1, l_benef },
+	{ "budget",		1, l_budget },
+};
+
+/* Keys form_extract works out from another; replacing one drops the other. */
+static const char *const derived[][2] = {
+	{ "amount", "amount_pence" },
+	{ "start", "start_date" },
+	{ "end", "end_date" },
+	{ "beneficiaries", "beneficiaries_count" },
+};
+
+struct reader {
+	json_t				*out;
+	const struct form_field		*cur;	/* field taking lines */
+	char				*val;
+	size_t				 len;
+	size_t				 cap;
+	size_t				 blanks;	/* owed inside a value */
+};
+
+static const char *const months[] = { "january", "february", "march",
+	"april", "may", "june", "july", "august", "september", "october",
+	"november", "december" };
+
+/* ---- small string helpers ---- */
+
+/* Append to a string that doubles as it grows: a value may be huge. */
+static void
+str_add(char **s, size_t *len, size_t *cap, const char *add, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		if (*cap == 0)
+			*cap = 64;
+		while (*len + n + 1 > *cap)
+			*cap *= 2;
+		if ((*s = realloc(*s, *cap)) == NULL)
+			fatal("realloc");
+	}
+	memcpy(*s + *len, add, n);
+	*len += n;
+	(*s)[*len] = '\0';
+}
+
+static char *
+trim(char *s)
+{
+	char	*end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+static int
+blank(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!isspace((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = tolower((unsigned char)*s);
+}
+
+/* "word" in s, not as part of a longer word. */
+static int
+has_word(const char *s, const char *word)
+{
+	const char	*p;
+	size_t		 n = strlen(word);
+
+	for (p = s; (p = strstr(p, word)) != NULL; p++) {
+		if ((p == s || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* What the blank template holds, or a way of saying "nothing here". */
+static int
+placeholder(const char *v)
+{
+	static const char *const nothing[] = { "n/a", "na", "none", "nil",
+	    "not applicable", "-", NULL };
+	const char *const	*n;
+	const char		*p;
+	size_t			 len = strlen(v);
+
+	for (p = v; *p != '\0'; p++) {
+		if (strncmp(p, "\xe2\x80\xa6", 3) == 0)	/* … */
+			p += 2;
+		else if (!isspace((unsigned char)*p) && strchr(".-_*?",
+		    *p) == NULL)
+			break;
+	}
+	if (*p == '\0')
+		return 1;
+	if (v[0] == '[' && v[len - 1] == ']')
+		return 1;
+	for (n = nothing; *n != NULL; n++) {
+		if (strcasecmp(v, *n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- labels ---- */
+
+static const char *
+skip_bullet(const char *p)
+{
+	const char	*q;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '-' || *p == '*' || *p == '+')
+		p++;
+	else if (strncmp(p, "\xe2\x80\xa2", 3) == 0)	/* • */
+		p += 3;
+	else if (isdigit((unsigned char)*p)) {
+		for (q = p; isdigit((unsigned char)*q); q++)
+			;
+		if ((*q == '.' || *q == ')') && (q[1] == ' ' || q[1] == '\t'))
+			p = q + 1;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * What may follow a label: a hint in brackets, '*' or '?', then ':' or
+ * " - ", a tab, or nothing (the answer is on the next lines). Returns where
+ * the answer starts, or NULL if this is not a label after all.
+ */
+static const char *
+label_sep(const char *q)
+{
+	const char	*r;
+	int		 space = 0, tab = 0, ask = 0;
+
+	if (isalnum((unsigned char)*q))
+		return NULL;
+	for (; *q == ' ' || *q == '\t'; q++) {
+		space = 1;
+		tab |= *q == '\t';
+	}
+	if (*q == '(') {
+		if ((r = strchr(q, ')')) == NULL)
+			return NULL;
+		for (q = r + 1; *q == ' ' || *q == '\t'; q++)
+			;
+	}
+	for (; *q == '*' || *q == '?'; q++)
+		ask |= *q == '?';
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q == ':')
+		return q + 1;
+	if (*q == '-' && space && (q[1] == ' ' || q[1] == '\0'))
+		return q + 1;
+	if (space && (strncmp(q, "\xe2\x80\x93", 3) == 0 ||	/* – */
+	    strncmp(q, "\xe2\x80\x94", 3) == 0))		/* — */
+		return q + 3;
+	if (*q == '\0' || tab || ask)
+		return q;
+	return NULL;
+}
+
+static const struct form_field *
+label_match(const char *line, const char **value)
+{
+	const struct form_field		*best = NULL;
+	const char *const		*l;
+	const char			*p = skip_bullet(line), *v;
+	size_t				 i, len, best_len = 0;
+	int				 c = tolower((unsigned char)*p);
+
+	if (!isalpha(c))
+		return NULL;
+	for (i = 0; i < nitems(form_fields); i++) {
+		for (l = form_fields[i].labels; *l != NULL; l++) {
+			if ((*l)[0] != c)
+				continue;
+			len = strlen(*l);
+			if (len <= best_len || strncasecmp(p, *l, len) != 0 ||
+			    (v = label_sep(p + len)) == NULL)
+				continue;
+			best = &form_fields[i];
+			best_len = len;
+			*value = v;
+		}
+	}
+	return best;
+}
+
+/* ---- where the applicant's own words stop ---- */
+
+static int
+is_signature(const char *line)
+{
+	return strcmp(line, "-- ") == 0 || strcmp(line, "--") == 0;
+}
+
+static int
+is_forward(const char *line)
+{
+	return strcasestr(line, "forwarded message") != NULL ||
+	    strncasecmp(line, "Begin forwarded message:", 24) == 0;
+}
+
+/* Outlook's reply markers: a reply below a form, else a forward. */
+static int
+is_outlook_quote(const char *line)
+{
+	size_t	n = strspn(line, "_");
+
+	return strcasestr(line, "-----original message-----") != NULL ||
+	    (n >= 10 && blank(line + n));
+}
+
+/* "-----", "=====": the edge of a form, as in the template. */
+static int
+is_rule(const char *line)
+{
+	size_t	n = strspn(line, "-_=*~");
+
+	return n >= 3 && blank(line + n);
+}
+
+static int
+ends_wrote(const char *line)
+{
+	size_t	n = strlen(line);
+
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		n--;
+	return n >= 6 && strncasecmp(line + n - 6, "wrote:", 6) == 0;
+}
+
+/* "On <date>, <someone> wrote:" (maybe wrapped), then quoted lines. */
+static int
+is_attribution(char **lines, size_t i, size_t n)
+{
+	size_t	next;
+
+	if (strncasecmp(lines[i], "On ", 3) != 0)
+		return 0;
+	if (ends_wrote(lines[i]))
+		next = i + 1;
+	else if (i + 1 < n && ends_wrote(lines[i + 1]))
+		next = i + 2;
+	else
+		return 0;
+	while (next < n && blank(lines[next]))
+		next++;
+	return next == n || lines[next][0] == '>';
+}
+
+static int
+is_signoff(const char *line)
+{
+	static const char *const offs[] = { "thanks", "thank you",
+	    "many thanks", "thanks again", "thanks very much",
+	    "thank you very much", "thanks in advance", "kind regards",
+	    "kindest regards", "best regards", "warm regards", "regards",
+	    "best wishes", "with best wishes", "all the best", "best",
+	    "cheers", "yours sincerely", "yours faithfully", "with thanks",
+	    NULL };
+	const char *const	*o;
+	char			 buf[32], *p;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	if (strlen(line) >= sizeof buf)
+		return 0;
+	snprintf(buf, sizeof buf, "%s", line);
+	p = trim(buf);
+	while (*p != '\0' && strchr(",.!", p[strlen(p) - 1]) != NULL)
+		p[strlen(p) - 1] = '\0';
+	for (o = offs; *o != NULL; o++) {
+		if (strcasecmp(p, *o) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- values ---- */
+
+static void
+set_str(json_t *o, const char *key, const char *s)
+{
+	json_t	*v;
+
+	/* Input was made valid UTF-8 first; this is only belt and braces. */
+	if ((v = json_string(s)) != NULL)
+		json_object_set_new(o, key, v);
+}
+
+static const char *
+org_type_norm(const char *value)
+{
+	char		*v = xstrdup(value);
+	const char	*t = NULL;
+
+	lower(v);
+	if (strstr(v, "unincorporated") != NULL ||
+	    strstr(v, "community group") != NULL ||
+	    strstr(v, "constituted") != NULL ||
+	    strstr(v, "voluntary group") != NULL)
+		t = "unincorporated group";
+	else if (strstr(v, "charitable incorporated") != NULL ||
+	    has_word(v, "cio"))
+		t = "cio";
+	else if (strstr(v, "community interest") != NULL || has_word(v, "cic"))
+		t = "cic";
+	else if (strstr(v, "charity") != NULL || strstr(v, "charitable") != NULL)
+		t = "registered charity";
+	else if (strstr(v, "company") != NULL || has_word(v, "ltd") ||
+	    has_word(v, "limited") || has_word(v, "clg"))
+		t = "company";
+	else if (has_word(v, "group") || strstr(v, "association") != NULL ||
+	    has_word(v, "club"))
+		t = "unincorporated group";
+	free(v);
+	return t;
+}
+
+static int
+postcode_valid(const char *s)
+{
+	size_t	i = 0, digits;
+
+	if (strcmp(s, "GIR 0AA") == 0)
+		return 1;
+	if (!isupper((unsigned char)s[i++]))
+		return 0;
+	if (isupper((unsigned char)s[i]))
+		i++;
+	if (!isdigit((unsigned char)s[i++]))
+		return 0;
+	if (isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]))
+		i++;
+	for (digits = 0; s[i + digits] != '\0'; digits++)
+		;
+	return digits == 4 && s[i] == ' ' && isdigit((unsigned char)s[i + 1]) &&
+	    isupper((unsigned char)s[i + 2]) && isupper((unsigned char)s[i + 3]);
+}
+
+/*
+ * "ls6 2ab", "LS62AB" → "LS6 2AB": upper case, one space before the last
+ * three characters. What is not a postcode is only upper-cased, with runs
+ * of spaces made one, for the problem message to quote.
+ */
+static char *
+postcode_norm(const char *v)
+{
+	char	*out = xmalloc(strlen(v) + 2), *o = out, *packed, *p;
+	size_t	 n;
+
+	for (; *v != '\0'; v++) {
+		if (!isspace((unsigned char)*v))
+			*o++ = toupper((unsigned char)*v);
+		else if (o > out && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	packed = xmalloc(strlen(out) + 2);
+	for (p = out, o = packed; *p != '\0'; p++) {
+		if (*p != ' ')
+			*o++ = *p;
+	}
+	*o = '\0';
+	if ((n = strlen(packed)) >= 5 && n <= 7) {
+		memmove(packed + n - 2, packed + n - 3, 4);
+		packed[n - 3] = ' ';
+		if (postcode_valid(packed)) {
+			free(out);
+			return packed;
+		}
+	}
+	free(packed);
+	return out;
+}
+
+/* "Joan <joan@example.org>" or "mailto:joan@example.org" → the address. */
+static char *
+email_norm(const char *v)
+{
+	const char	*lt, *gt;
+
+	if (strncasecmp(v, "mailto:", 7) == 0)
+		v += 7;
+	if ((lt = strchr(v, '<')) != NULL && (gt = strchr(lt, '>')) != NULL &&
+	    gt > lt + 1) {
+		char	*s;
+
+		xasprintf(&s, "%.*s", (int)(gt - lt - 1), lt + 1);
+		return s;
+	}
+	return xstrdup(v);
+}
+
+static int
+email_valid(const char *s)
+{
+	const char	*at = strchr(s, '@'), *p, *dot;
+
+	if (at == NULL || at == s || at - s > 64 || strchr(at + 1, '@') ||
+	    at[1] == '\0')
+		return 0;
+	for (p = s; p < at; p++) {
+		if ((unsigned char)*p <= ' ' || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	}
+	if (*s == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
+		return 0;
+	for (p = at + 1; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
+		    (unsigned char)*p < 0x80)
+			return 0;
+	}
+	if (at[1] == '.' || at[1] == '-' || p[-1] == '.' || p[-1] == '-' ||
+	    (dot = strrchr(at, '.')) == NULL || strlen(dot + 1) < 2)
+		return 0;
+	return 1;
+}
+
+/*
+ * Amounts as people write them: money_parse, after the words around the
+ * number that it rightly refuses on their own ("£ 450", "450 pounds").
+ */
+static int
+amount_parse(const char *s, int64_t *pence)
+{
+	static const char *const words[] = { "pounds", "pound", "gbp",
+	    "sterling", "only", NULL };
+	const char *const	*w;
+	char			 buf[64], *p, *end;
+	size_t			 n;
+	int			 again = 1;
+
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	snprintf(buf, sizeof buf, "%s", s);
+	p = trim(buf);
+	if (strncmp(p, "\xc2\xa3 ", 3) == 0) {	/* "£ 450" */
+		memmove(p + 2, p + 3, strlen(p + 3) + 1);
+		while (p[2] == ' ')
+			memmove(p + 2, p + 3, strlen(p + 3) + 1);
+	}
+	while (again) {
+		again = 0;
+		end = p + strlen(p);
+		if (end > p && end[-1] == ')' && (end = strrchr(p, '(')) != NULL) {
+			*end = '\0';
+			again = 1;
+		}
+		for (w = words; *w != NULL; w++) {
+			n = strlen(*w);
+			end = p + strlen(p);
+			if ((size_t)(end - p) > n &&
+			    strcasecmp(end - n, *w) == 0) {
+				*(end - n) = '\0';
+				again = 1;
+			}
+		}
+		end = p + strlen(p);
+		if (end > p && end[-1] == '.') {
+			end[-1] = '\0';
+			again = 1;
+		}
+		p = trim(p);
+	}
+	return money_parse(p, pence, NULL, 0);
+}
+
+static int
+month_of(const char *w)
+{
+	size_t	i, n = strlen(w);
+
+	if (n < 3)
+		return 0;
+	for (i = 0; i < nitems(months); i++) {
+		if (strncasecmp(months[i], w, n) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+static int
+day_of(const char *w)
+{
+	const char	*p;
+	int		 d = 0;
+
+	for (p = w; isdigit((unsigned char)*p) && p - w < 2; p++)
+		d = d * 10 + (*p - '0');
+	if (p == w || (*p != '\0' && strcasecmp(p, "st") != 0 &&
+	    strcasecmp(p, "nd") != 0 && strcasecmp(p, "rd") != 0 &&
+	    strcasecmp(p, "th") != 0))
+		return 0;
+	return d;
+}
+
+static int
+year_of(const char *w)
+{
+	size_t	n = strlen(w);
+
+	if ((n != 4 && n != 2) || strspn(w, "0123456789") != n)
+		return 0;
+	return n == 2 ? 2000 + atoi(w) : atoi(w);
+}
+
+static int
+date_valid(int y, int m, int d)
+{
+	static const int	mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
+		return 0;
+	return 1;
+}
+
+/* "2027-03-01", "1/3/2027", "01.03.27". */
+static int
+date_numeric(const char *s, int *y, int *m, int *d)
+{
+	int	a[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, i = 0;
+	char	sep = 0;
+
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s)) {
+			if (++len[i] > 4)
+				return 0;
+			a[i] = a[i] * 10 + (*s - '0');
+		} else if (strchr("/.-", *s) != NULL && i < 2 && len[i] > 0 &&
+		    (sep == 0 || sep == *s)) {
+			sep = *s;
+			i++;
+		} else
+			return 0;
+	}
+	if (i != 2 || len[2] == 0)
+		return 0;
+	if (len[0] == 4 && sep == '-' && len[1] <= 2 && len[2] <= 2) {
+		*y = a[0], *m = a[1], *d = a[2];
+		return 1;
+	}
+	if (len[0] <= 2 && len[1] <= 2 && (len[2] == 4 || len[2] == 2)) {
+		*d = a[0], *m = a[1], *y = len[2] == 2 ? 2000 + a[2] : a[2];
+		return 1;
+	}
+	return 0;
+}
+
+/* "1 March 2027", "Monday 1st of March 2027", "March 1, 2027", "March 2027". */
+static int
+date_words(const char *s, int *y, int *m, int *d)
+{
+	char	 buf[64], *w[6], *p, *save = NULL;
+	int	 n = 0, i = 0;
+
+	if (strlen(s) >= sizeof buf)
+		return 0;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (p = strtok_r(buf, " ,.", &save); p != NULL;
+	    p = strtok_r(NULL, " ,.", &save)) {
+		if (strcasecmp(p, "of") == 0)
+			continue;
+		if (n == (int)nitems(w))
+			return 0;
+		w[n++] = p;
+	}
+	/* A weekday in front says nothing the date does not. */
+	if (n > 0 && month_of(w[0]) == 0 && day_of(w[0]) == 0 &&
+	    strlen(w[0]) >= 3 && (strncasecmp(w[0], "mon", 3) == 0 ||
+	    strncasecmp(w[0], "tue", 3) == 0 || strncasecmp(w[0], "wed", 3) == 0 ||
+	    strncasecmp(w[0], "thu", 3) == 0 || strncasecmp(w[0], "fri", 3) == 0 ||
+	    strncasecmp(w[0], "sat", 3) == 0 || strncasecmp(w[0], "sun", 3) == 0))
+		i = 1;
+	if (n - i == 3 && (*d = day_of(w[i])) && (*m = month_of(w[i + 1])) &&
+	    (*y = year_of(w[i + 2])))
+		return 1;
+	if (n - i == 3 && (*m = month_of(w[i])) && (*d = day_of(w[i + 1])) &&
+	    (*y = year_of(w[i + 2])))
+		return 1;
+	if (n - i == 2 && (*m = month_of(w[i])) && (*y = year_of(w[i + 1]))) {
+		*d = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A date as written into "YYYY-MM-DD"; -1 if it cannot be read as one. */
+static int
+date_text(const char *s, char out[11])
+{
+	int	y = 0, m = 0, d = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!date_numeric(s, &y, &m, &d) && !date_words(s, &y, &m, &d))
+		return -1;
+	if (!date_valid(y, m, d))
+		return -1;
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000,
+	    (unsigned)m % 100, (unsigned)d % 100);
+	return 0;
+}
+
+/* "1,200 people" → 1200; -1 unless the value starts with a number. */
+static json_int_t
+leading_count(const char *s)
+{
+	json_int_t	n = 0;
+	const char	*p;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == ',' && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) &&
+		    isdigit((unsigned char)p[3]) &&
+		    !isdigit((unsigned char)p[4]))
+			continue;
+		if (!isdigit((unsigned char)*p))
+			break;
+		if (n > 100000000)
+			return -1;	/* no application reaches a billion */
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+static json_t *
+priority_items(const char *value)
+{
+	json_t		*list = json_array(), *s;
+	char		*copy = xstrdup(value), *p, *item, *save = NULL;
+	const char	*t;
+
+	for (p = strtok_r(copy, "\n,;", &save); p != NULL &&
+	    json_array_size(list) < FORM_MAX_CHOICES;
+	    p = strtok_r(NULL, "\n,;", &save)) {
+		t = skip_bullet(p);
+		if (isdigit((unsigned char)*p) && t != p)
+			t = p;	/* "1. Supporting…": the number may matter */
+		item = trim((char *)t);
+		if (!placeholder(item) && (s = json_string(item)) != NULL)
+			json_array_append_new(list, s);
+	}
+	free(copy);
+	return list;
+}
+
+static void
+store_value(json_t *out, const struct form_field *f, const char *v)
+{
+	const char	*k = f->key, *t;
+	char		*s, date[11];
+	int64_t		 pence;
+	json_int_t	 count;
+	json_t		*list;
+
+	if (strcmp(k, "org_type") == 0)
+		set_str(out, k, (t = org_type_norm(v)) != NULL ? t : v);
+	else if (strcmp(k, "postcode") == 0 || strcmp(k, "email") == 0) {
+		s = *k == 'p' ? postcode_norm(v) : email_norm(v);
+		set_str(out, k, trim(s));
+		free(s);
+	} else if (strcmp(k, "priorities") == 0) {
+		if (json_array_size(list = priority_items(v)) > 0)
+			json_object_set_new(out, k, list);
+		else
+			json_decref(list);
+	} else
+		set_str(out, k, v);
+	if (strcmp(k, "amount") == 0 && amount_parse(v, &pence) == 0)
+		json_object_set_new(out, "amount_pence", json_integer(pence));
+	if (strcmp(k, "start") == 0 && date_text(v, date) == 0)
+		set_str(out, "start_date", date);
+	if (strcmp(k, "end") == 0 && date_text(v, date) == 0)
+		set_str(out, "end_date", date);
+	if (strcmp(k, "beneficiaries") == 0 && (count = leading_count(v)) >= 0)
+		json_object_set_new(out, "beneficiaries_count",
+		    json_integer(count));
+}
+
+/* ---- reading ---- */
+
+static void
+reader_close(struct reader *r)
+{
+	char	*v;
+
+	if (r->cur != NULL && r->val != NULL) {
+		v = trim(r->val);
+		/* The first answer counts; a later one is usually quoted. */
+		if (!placeholder(v) && json_object_get(r->out, r->cur->key) ==
+		    NULL)
+			store_value(r->out, r->cur, v);
+	}
+	free(r->val);
+	r->val = NULL;
+	r->len = 0;
+	r->cap = 0;
+	r->blanks = 0;
+	r->cur = NULL;
+}
+
+static void
+reader_add(struct reader *r, const char *line)
+{
+	char	*copy = xstrdup(line), *t = trim(copy);
+
+	if (r->len > 0)
+		str_add(&r->val, &r->len, &r->cap, "\n\n", r->blanks > 0 ? 2 : 1);
+	str_add(&r->val, &r->len, &r->cap, t, strlen(t));
+	r->blanks = 0;
+	free(copy);
+}
+
+static void
+reader_open(struct reader *r, const struct form_field *f, const char *value)
+{
+	reader_close(r);
+	r->cur = f;
+	if (blank(value))
+		return;
+	reader_add(r, value);
+	if (!f->multiline)
+		reader_close(r);
+}
+
+static void
+reader_line(struct reader *r, const char *line)
+{
+	const struct form_field	*f;
+	const char		*value = NULL;
+
+	if (line[0] == '>' || is_rule(line)) {
+		reader_close(r);
+		return;
+	}
+	if ((f = label_match(line, &value)) != NULL) {
+		reader_open(r, f, value);
+		return;
+	}
+	if (r->cur == NULL)
+		return;
+	if (blank(line)) {
+		/* An answer may have paragraphs, but not start after a gap. */
+		if (r->cur->multiline && r->len > 0)
+			r->blanks++;
+		else if (!r->cur->multiline)
+			reader_close(r);
+		return;
+	}
+	if (is_signoff(line)) {
+		reader_close(r);
+		return;
+	}
+	reader_add(r, line);
+	if (!r->cur->multiline)
+		reader_close(r);
+}
+
+static char **
+split_lines(char *text, size_t *n)
+{
+	char	**lines = NULL, *p, *nl;
+	size_t	  cap = 0;
+
+	*n = 0;
+	for (p = text; p != NULL; p = nl) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl++ = '\0';
+		if (*p == '\0' && nl == NULL)
+			break;
+		if (*n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((lines = realloc(lines, cap * sizeof *lines)) ==
+			    NULL)
+				fatal("realloc");
+		}
+		if (*p != '\0' && p[strlen(p) - 1] == '\r')
+			p[strlen(p) - 1] = '\0';
+		lines[(*n)++] = p;
+	}
+	return lines;
+}
+
+/* "> > answer" → "answer". */
+static char *
+unquote(char *line)
+{
+	while (*line == '>') {
+		line++;
+		if (*line == ' ')
+			line++;
+	}
+	return line;
+}
+
+static void
+extract_lines(json_t *out, char **lines, size_t n, int quoted_too)
+{
+	struct reader	 r;
+	size_t		 i;
+	int		 sig = 0;
+
+	memset(&r, 0, sizeof r);
+	r.out = out;
+	for (i = 0; i < n; i++) {
+		if (quoted_too)
+			lines[i] = unquote(lines[i]);
+		if (sig) {
+			/* A forwarder's signature can sit above the form. */
+			sig = !is_forward(lines[i]);
+			continue;
+		}
+		if (is_signature(lines[i])) {
+			reader_close(&r);
+			sig = 1;
+		} else if (is_forward(lines[i]))
+			reader_close(&r);
+		else if (!quoted_too && is_attribution(lines, i, n))
+			break;
+		else if (is_outlook_quote(lines[i])) {
+			reader_close(&r);
+			if (json_object_size(r.out) > 0)
+				break;
+		} else
+			reader_line(&r, lines[i]);
+	}
+	reader_close(&r);
+}
+
+static int
+any_quoted(char **lines, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i][0] == '>')
+			return 1;
+	}
+	return 0;
+}
+
+json_t *
+form_extract(const char *text)
+{
+	json_t		 *out = json_object();
+	char		 *copy, **lines;
+	size_t		  n;
+
+	if (text == NULL)
+		return out;
+	copy = mime_utf8_clean(text, strlen(text));
+	lines = split_lines(copy, &n);
+	extract_lines(out, lines, n, 0);
+	/*
+	 * Quoted text is not the applicant's answer, except when someone
+	 * replies to the form mail by typing into the quoted form: then
+	 * the answers are in or among the quoted lines and nowhere else.
+	 */
+	if (json_object_size(out) == 0 && any_quoted(lines, n))
+		extract_lines(out, lines, n, 1);
+	free(lines);
+	free(copy);
+	return out;
+}
+
+int
+form_has_form(json_t *fields)
+{
+	json_t	*v;
+	size_t	 i, found = 0;
+
+	for (i = 0; i < nitems(form_fields); i++) {
+		v = json_object_get(fields, form_fields[i].key);
+		if ((json_is_string(v) && *json_string_value(v) != '\0') ||
+		    json_array_size(v) > 0)
+			found++;
+	}
+	return found >= 3;
+}
+
+json_t *
+form_merge(json_t *old, json_t *new)
+{
+	json_t		*out, *v;
+	const char	*key;
+	size_t		 i;
+
+	out = json_is_object(old) ? json_deep_copy(old) : json_object();
+	if (!json_is_object(new))
+		return out;
+	json_object_foreach(new, key, v) {
+		for (i = 0; i < nitems(derived); i++) {
+			if (strcmp(key, derived[i][0]) == 0 &&
+			    json_object_get(new, derived[i][1]) == NULL)
+				json_object_del(out, derived[i][1]);
+		}
+		json_object_set_new(out, key, json_deep_copy(v));
+	}
+	return out;
+}
+
+/* ---- problems ---- */
+
+static void
+problem(json_t *list, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("vasprintf");
+	va_end(ap);
+	json_array_append_new(list, json_string(s));
+	free(s);
+}
+
+/* A value fit to repeat in a sentence: one line, not too long. */
+static char *
+quoted(const char *v)
+{
+	size_t	 n = strlen(v), i;
+	char	*s;
+
+	if (n > FORM_QUOTE_MAX) {
+		n = FORM_QUOTE_MAX;
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	xasprintf(&s, "%.*s%s", (int)n, v, n < strlen(v) ? "\xe2\x80\xa6" : "");
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '\n' || s[i] == '\t')
+			s[i] = ' ';
+	}
+	return s;
+}
+
+static const char *
+field_str(json_t *fields, const char *key)
+{
+	json_t		*v = json_object_get(fields, key);
+	const char	*s;
+
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	return placeholder(s) ? NULL : s;
+}
+
+static int
+need(json_t *fields, json_t *list, const char *key, const char *missing)
+{
+	if (field_str(fields, key) != NULL)
+		return 1;
+	problem(list, "%s", missing);
+	return 0;
+}
+
+static void
+check_org_type(json_t *fields, json_t *list)
+{
+	const char	*v, *t;
+	char		*q;
+
+	if (!need(fields, list, "org_type", "Organisation type is missing ("
+	    ORG_TYPES ")"))
+		return;
+	v = field_str(fields, "org_type");
+	if ((t = org_type_norm(v)) == NULL) {
+		q = quoted(v);
+		problem(list, "Organisation type '%s' is not one we recognise "
+		    "(" ORG_TYPES ")", q);
+		free(q);
+	} else if ((strcmp(t, "registered charity") == 0 ||
+	    strcmp(t, "cio") == 0) && field_str(fields, "charity_number") ==
+	    NULL)
+		problem(list, "Charity number is missing (registered "
+		    "charities and CIOs need one)");
+	else if ((strcmp(t, "cic") == 0 || strcmp(t, "company") == 0) &&
+	    field_str(fields, "company_number") == NULL)
+		problem(list, "Company number is missing (CICs and companies "
+		    "need one)");
+}
+
+static void
+check_email(json_t *fields, json_t *list)
+{
+	const char	*v;
+	char		*q;
+
+	if (!need(fields, list, "email", "Email address is missing"))
+		return;
+	v = field_str(fields, "email");
+	if (!email_valid(v)) {
+		q = quoted(v);
+		problem(list, "Email address '%s' does not look right", q);
+		free(q);
+	}
+}
+
+static void
+check_postcode(json_t *fields, json_t *list)
+{
+	const char	*v;
+	char		*q, *norm;
+
+	if (!need(fields, list, "postcode", "Postcode is missing"))
+		return;
+	v = field_str(fields, "postcode");
+	norm = postcode_norm(v);
+	if (!postcode_valid(norm)) {
+		q = quoted(v);
+		problem(list, "Postcode '%s' does not look like a UK postcode",
+		    q);
+		free(q);
+	}
+	free(norm);
+}
+
+static void
+check_amount(json_t *fields, json_t *list, const struct form_rules *rules)
+{
+	const char	*v = field_str(fields, "amount");
+	json_t		*jp = json_object_get(fields, "amount_pence");
+	int64_t		 pence;
+	char		*q, a[MONEY_BUFLEN], b[MONEY_BUFLEN];
+
+	if (v == NULL && json_is_integer(jp))
+		pence = json_integer_value(jp);
+	else if (v == NULL) {
+		problem(list, "Amount requested is missing");
+		return;
+	} else if (amount_parse(v, &pence) != 0) {
+		q = quoted(v);
+		problem(list, "Amount requested '%s' is not an amount of money "
+		    "(write it like \xc2\xa3" "450)", q);
+		free(q);
+		return;
+	}
+	if (pence <= 0)
+		problem(list, "Amount requested must be more than \xc2\xa3" "0");
+	else if (rules->max_award > 0 && pence > rules->max_award)
+		problem(list, "Amount requested %s is more than this round's "
+		    "maximum of %s", money_format(pence, a, sizeof a),
+		    money_format(rules->max_award, b, sizeof b));
+	else if (rules->min_award > 0 && pence < rules->min_award)
+		problem(list, "Amount requested %s is less than this round's "
+		    "minimum of %s", money_format(pence, a, sizeof a),
+		    money_format(rules->min_award, b, sizeof b));
+}
+
+static int
+check_date(json_t *fields, json_t *list, const char *key, const char *name,
+    char out[11])
+{
+	const char	*v;
+	char		*q, msg[64];
+
+	snprintf(msg, sizeof msg, "%s is missing", name);
+	if (!need(fields, list, key, msg))
+		return -1;
+	v = field_str(fields, key);
+	if (date_text(v, out) == 0)
+		return 0;
+	q = quoted(v);
+	problem(list, "%s '%s' is not a date (write it like 1 March 2027)",
+	    name, q);
+	free(q);
+	return -1;
+}
+
+static void
+check_dates(json_t *fields, json_t *list)
+{
+	char	start[11], end[11];
+	int	s, e;
+
+	s = check_date(fields, list, "start", "Start date", start);
+	e = check_date(fields, list, "end", "End date", end);
+	if (s == 0 && e == 0 && strcmp(end, start) < 0)
+		problem(list, "End date is before the start date");
+}
+
+/* Lower case, '&' as "and", other punctuation as spaces, one space
+ * between words. */
+static char *
+priority_norm(const char *s)
+{
+	char	*out = xmalloc(strlen(s) * 5 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80 || isalnum((unsigned char)*s))
+			*o++ = tolower((unsigned char)*s);
+		else if (*s == '&') {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			memcpy(o, "and ", 4);
+			o += 4;
+		} else if (o > out && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/*
+ * "2 and 4", "#1 & 3": every word a number or a joining word. Fills idx
+ * (1-based) and returns how many; 0 if this is not a list of numbers, -1
+ * if a number is not in the round's list.
+ */
+static int
+priority_numbers(const char *norm, size_t n, size_t *idx, size_t max)
+{
+	static const char *const joins[] = { "and", "or", "priority",
+	    "priorities", "no", "number", "numbers", NULL };
+	const char *const	*j;
+	char			*copy = xstrdup(norm), *w, *save = NULL;
+	int			 found = 0, bad = 0;
+	long			 v;
+
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		if (strspn(w, "0123456789") == strlen(w) && strlen(w) < 4) {
+			v = strtol(w, NULL, 10);
+			if (v < 1 || (size_t)v > n)
+				bad = 1;
+			else if ((size_t)found < max)
+				idx[found++] = v;
+			continue;
+		}
+		for (j = joins; *j != NULL && strcmp(*j, w) != 0; j++)
+			;
+		if (*j == NULL) {
+			found = 0;
+			bad = 0;
+			break;
+		}
+	}
+	free(copy);
+	return bad ? -1 : found;
+}
+
+/* Text to one priority: whole, or a long enough unique part. -2: many. */
+static int
+priority_text(const char *norm, char **names, size_t n)
+{
+	size_t	i, hits = 0, len = strlen(norm);
+	int	hit = -1;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(norm, names[i]) == 0)
+			return i;
+	}
+	for (i = 0; i < n && len >= FORM_MIN_MATCH; i++) {
+		if (strstr(names[i], norm) != NULL) {
+			hit = i;
+			hits++;
+		}
+	}
+	if (hits == 0) {
+		for (i = 0; i < n; i++) {
+			if (*names[i] != '\0' && strstr(norm, names[i])) {
+				hit = i;
+				hits++;
+			}
+		}
+	}
+	return hits > 1 ? -2 : hit;
+}
+
+struct round_list {
+	char	**names;	/* normalised */
+	json_t	 *canon;	/* the round's own strings */
+	size_t	  n;
+	char	 *text;		/* "1. …; 2. …" for messages */
+};
+
+static void
+round_list_init(struct round_list *rl, json_t *priorities)
+{
+	json_t		*v;
+	const char	*s;
+	char		*t = NULL, num[32];
+	size_t		 i, len = 0, cap = 0;
+
+	memset(rl, 0, sizeof *rl);
+	rl->canon = json_array();
+	json_array_foreach(priorities, i, v) {
+		if (json_is_string(v) && !blank(json_string_value(v)))
+			json_array_append(rl->canon, v);
+	}
+	rl->n = json_array_size(rl->canon);
+	rl->names = xcalloc(rl->n, sizeof *rl->names);
+	for (i = 0; i < rl->n; i++) {
+		s = json_string_value(json_array_get(rl->canon, i));
+		rl->names[i] = priority_norm(s);
+		snprintf(num, sizeof num, "%s%zu. ", i > 0 ? "; " : "", i + 1);
+		str_add(&t, &len, &cap, num, strlen(num));
+		str_add(&t, &len, &cap, s, strlen(s));
+	}
+	rl->text = t != NULL ? t : xstrdup("");
+}
+
+static void
+round_list_free(struct round_list *rl)
+{
+	size_t	i;
+
+	for (i = 0; i < rl->n; i++)
+		free(rl->names[i]);
+	free(rl->names);
+	free(rl->text);
+	json_decref(rl->canon);
+}
+
+/* One answer to the round's priorities; adds them to chosen. 0 or -1. */
+static int
+priority_item(struct round_list *rl, const char *item, json_t *chosen,
+    json_t *list)
+{
+	char		*norm = priority_norm(item), *rest, *q;
+	size_t		 idx[16];
+	int		 k, i, n;
+
+	if (*norm == '\0') {
+		free(norm);
+		return 0;
+	}
+	k = -1;
+	if ((n = priority_numbers(norm, rl->n, idx, nitems(idx))) == 0) {
+		k = priority_text(norm, rl->names, rl->n);
+		/* "1. Supporting the community…" copied from the list. */
+		if (k == -1 && isdigit((unsigned char)*norm) &&
+		    (rest = strchr(norm, ' ')) != NULL)
+			k = priority_text(rest + 1, rl->names, rl->n);
+	}
+	free(norm);
+	for (i = 0; i < n; i++)
+		json_array_append(chosen, json_array_get(rl->canon, idx[i] - 1));
+	if (k >= 0)
+		json_array_append(chosen, json_array_get(rl->canon, k));
+	if (n > 0 || k >= 0)
+		return 0;
+	q = quoted(item);
+	if (k == -2)
+		problem(list, "Priority '%s' matches more than one of this "
+		    "round's priorities: %s", q, rl->text);
+	else
+		problem(list, "Priority '%s' is not one of this round's "
+		    "priorities: %s", q, rl->text);
+	free(q);
+	return -1;
+}
+
+/* The answers as a list of strings, whatever shape the caller stored. */
+static json_t *
+priority_answers(json_t *fields)
+{
+	json_t	*v = json_object_get(fields, "priorities"), *out, *e;
+	size_t	 i;
+
+	if (json_is_string(v))
+		return priority_items(json_string_value(v));
+	out = json_array();
+	json_array_foreach(v, i, e) {
+		if (json_array_size(out) == FORM_MAX_CHOICES)
+			break;
+		if (json_is_string(e) && !placeholder(json_string_value(e)))
+			json_array_append(out, e);
+	}
+	return out;
+}
+
+static void
+check_priorities(json_t *fields, json_t *list, json_t *round)
+{
+	struct round_list	 rl;
+	json_t			*answers, *chosen, *v, *uniq;
+	size_t			 i, j;
+	int			 bad = 0;
+
+	round_list_init(&rl, round);
+	if (rl.n == 0) {
+		round_list_free(&rl);
+		return;
+	}
+	answers = priority_answers(fields);
+	chosen = json_array();
+	json_array_foreach(answers, i, v) {
+		if (priority_item(&rl, json_string_value(v), chosen, list) != 0)
+			bad = 1;
+	}
+	if (!bad && json_array_size(chosen) == 0)
+		problem(list, "Priorities are missing: choose at least one of "
+		    "this round's priorities: %s", rl.text);
+	else if (!bad) {
+		uniq = json_array();
+		json_array_foreach(chosen, i, v) {
+			for (j = 0; j < json_array_size(uniq) &&
+			    !json_equal(json_array_get(uniq, j), v); j++)
+				;
+			if (j == json_array_size(uniq))
+				json_array_append(uniq, v);
+		}
+		json_object_set_new(fields, "priorities", uniq);
+	}
+	json_decref(chosen);
+	json_decref(answers);
+	round_list_free(&rl);
+}
+
+json_t *
+form_problems(json_t *fields, const struct form_rules *rules)
+{
+	static const struct form_rules	 none;
+	json_t				*list = json_array(), *empty = NULL;
+
+	if (rules == NULL)
+		rules = &none;
+	if (!json_is_object(fields))
+		fields = empty = json_object();
+	need(fields, list, "organisation", "Organisation name is missing");
+	check_org_type(fields, list);
+	need(fields, list, "contact_name", "Contact name is missing");
+	check_email(fields, list);
+	check_postcode(fields, list);
+	need(fields, list, "project_title", "Project title is missing");
+	need(fields, list, "summary", "Project summary is missing");
+	check_priorities(fields, list, rules->priorities);
+	check_amount(fields, list, rules);
+	check_dates(fields, list);
+	need(fields, list, "beneficiaries", "People who will benefit is "
+	    "missing (say who, and roughly how many)");
+	need(fields, list, "budget", "Budget is missing (say what the money "
+	    "will pay for)");
+	json_decref(empty);
+	return list;
+}

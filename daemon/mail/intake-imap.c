@@ -1,0 +1,354 @@
+/*
+ * intake-imap.c: an IMAP mailbox through libcurl's multi interface on the
+ * event loop. Each poll: STATUS (UIDVALIDITY), UID SEARCH past the last UID
+ * taken, then per message UID FETCH → intake → after the commit, flag it
+ * \Seen and UID MOVE it to the processed folder. A crash before the move
+ * only means the message is fetched again and found to be a duplicate.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "mail/mail.h"
+
+enum imap_step { IMAP_CREATE, IMAP_STATUS, IMAP_SEARCH, IMAP_FETCH,
+    IMAP_STORE, IMAP_MOVE };
+
+struct imap_run {
+	const struct intake_conf *in;
+	enum imap_step		 step;
+	int			 busy;
+	int			 created;	/* processed folder made */
+	char			*base, *mailbox;
+	uint64_t		*uids;
+	size_t			 nuids, pos;
+	char			*buf;
+	size_t			 len, cap;
+	size_t			 limit;
+	uint64_t		 uidvalidity;
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+static struct imap_run	imap_runs[CONFIG_MAX_INTAKE];
+static int		nimap_runs;
+
+static struct imap_run *
+imap_run_for(const struct intake_conf *in)
+{
+	struct imap_run	*r;
+	const char	*slash;
+	int		 i;
+
+	for (i = 0; i < nimap_runs; i++)
+		if (imap_runs[i].in == in)
+			return &imap_runs[i];
+	if (nimap_runs == CONFIG_MAX_INTAKE)
+		fatalx("too many IMAP mailboxes");
+	r = &imap_runs[nimap_runs++];
+	memset(r, 0, sizeof *r);
+	r->in = in;
+	/* imap://host:port/MAILBOX → "imap://host:port/" and "MAILBOX" */
+	slash = strchr(strstr(in->url, "://") + 3, '/');
+	if (slash == NULL) {
+		xasprintf(&r->base, "%s/", in->url);
+		r->mailbox = xstrdup("INBOX");
+	} else {
+		r->base = strndup(in->url, (size_t)(slash - in->url + 1));
+		r->mailbox = xstrdup(slash[1] != '\0' ? slash + 1 : "INBOX");
+	}
+	return r;
+}
+
+static size_t
+imap_write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct imap_run	*r = arg;
+	size_t		 add = size * n, keep = add;
+
+	/* Past the limit, keep draining but stop storing. */
+	if (r->len + keep > r->limit)
+		keep = r->len < r->limit ? r->limit - r->len : 0;
+	if (r->len + keep + 1 > r->cap) {
+		r->cap = (r->len + keep + 1) * 2;
+		if ((r->buf = realloc(r->buf, r->cap)) == NULL)
+			fatal("realloc");
+	}
+	memcpy(r->buf + r->len, data, keep);
+	r->len += keep;
+	r->buf[r->len] = '\0';
+	return add;
+}
+
+static void	imap_next(struct imap_run *);
+static void	imap_done_cb(CURL *, CURLcode, void *);
+
+/*
+ * One transfer: url is appended to the server's base URL (a mailbox makes
+ * curl SELECT it first); cmd, if not NULL, is sent as a custom command.
+ */
+static void
+imap_transfer(struct imap_run *r, const char *path, char *cmd)
+{
+	const struct intake_conf	*in = r->in;
+	CURL				*easy;
+	char				*url, *password = NULL, err[GRANT_ERRLEN];
+
+	r->len = 0;
+	if (r->buf != NULL)
+		*r->buf = '\0';
+	*r->errbuf = '\0';
+	if (config_read_secret(in->password_file, &password, err,
+	    sizeof err) == -1) {
+		intake_polled(in, err);
+		r->busy = 0;
+		free(cmd);
+		return;
+	}
+	xasprintf(&url, "%s%s", r->base, path);
+	if ((easy = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	if (cmd != NULL)
+		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, cmd);
+	curl_easy_setopt(easy, CURLOPT_USERNAME, in->user);
+	curl_easy_setopt(easy, CURLOPT_PASSWORD, password ? password : "");
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, imap_write_cb);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_loop_mail_options(easy, 300L, in->starttls, in->ca_file);
+	free(url);
+	free(cmd);
+	free(password);
+	if (curl_loop_add(easy, imap_done_cb, r) == -1) {
+		curl_easy_cleanup(easy);
+		intake_polled(in, "cannot start an IMAP transfer");
+		r->busy = 0;
+	}
+}
+
+static void
+imap_command(struct imap_run *r, int with_mailbox, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+imap_command(struct imap_run *r, int with_mailbox, const char *fmt, ...)
+{
+	char	*cmd;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	imap_transfer(r, with_mailbox ? r->mailbox : "", cmd);
+}
+
+/*
+ * curl's own UID FETCH, which hands over the message itself; it also
+ * refuses if the mailbox's UIDVALIDITY is no longer the one we read.
+ */
+static void
+imap_fetch(struct imap_run *r, uint64_t uid)
+{
+	char	*path;
+
+	xasprintf(&path, "%s;UIDVALIDITY=%" PRIu64 ";UID=%" PRIu64, r->mailbox,
+	    r->uidvalidity, uid);
+	imap_transfer(r, path, NULL);
+	free(path);
+}
+
+/* "* STATUS INBOX (UIDVALIDITY 1234 UIDNEXT 5)" */
+static int
+imap_parse_uidvalidity(const char *buf, uint64_t *v)
+{
+	const char	*p = buf != NULL ? strstr(buf, "UIDVALIDITY ") : NULL;
+
+	return p != NULL && sscanf(p + 12, "%" SCNu64, v) == 1 ? 0 : -1;
+}
+
+/* "* SEARCH 3 4 5": the UIDs above last_uid, ascending. */
+static void
+imap_parse_search(struct imap_run *r, uint64_t last)
+{
+	const char	*p = r->buf != NULL ? strstr(r->buf, "* SEARCH") : NULL;
+	char		*end;
+	uint64_t	 uid;
+
+	free(r->uids);
+	r->uids = NULL;
+	r->nuids = r->pos = 0;
+	if (p == NULL)
+		return;
+	for (p += 8; *p != '\0' && *p != '\r' && *p != '\n'; p = end) {
+		while (*p == ' ')
+			p++;
+		uid = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		if (uid <= last)
+			continue;
+		if ((r->uids = realloc(r->uids, (r->nuids + 1) *
+		    sizeof *r->uids)) == NULL)
+			fatal("realloc");
+		r->uids[r->nuids++] = uid;
+	}
+}
+
+static void
+imap_fail(struct imap_run *r, const char *what, CURLcode rc)
+{
+	char	err[CURL_ERROR_SIZE + 128];
+
+	snprintf(err, sizeof err, "IMAP %s at %s: %s", what, r->in->url,
+	    *r->errbuf != '\0' ? r->errbuf : curl_easy_strerror(rc));
+	intake_polled(r->in, err);
+	r->busy = 0;
+}
+
+static int
+imap_saved_uids(struct imap_run *r, uint64_t *validity, uint64_t *last)
+{
+	json_t	*row;
+
+	row = db_query_row("SELECT COALESCE(uidvalidity, 0) AS v, last_uid FROM "
+	    "intake_mailboxes WHERE name = ?", "s", r->in->name);
+	if (row == NULL)
+		return -1;
+	*validity = *last = 0;
+	if (!json_is_null(row)) {
+		*validity = (uint64_t)json_integer_value(json_object_get(row, "v"));
+		*last = (uint64_t)json_integer_value(json_object_get(row,
+		    "last_uid"));
+	}
+	json_decref(row);
+	return 0;
+}
+
+static void
+imap_done_cb(CURL *easy, CURLcode rc, void *arg)
+{
+	struct imap_run		*r = arg;
+	uint64_t		 validity, saved, last;
+	enum intake_result	 res;
+
+	switch (r->step) {
+	case IMAP_CREATE:
+		/* "already exists" is fine; any real trouble shows next. */
+		r->created = 1;
+		r->step = IMAP_STATUS;
+		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY)", r->mailbox);
+		return;
+	case IMAP_STATUS:
+		if (rc != CURLE_OK || imap_parse_uidvalidity(r->buf,
+		    &validity) == -1) {
+			imap_fail(r, "STATUS", rc);
+			return;
+		}
+		if (!db_available() || imap_saved_uids(r, &saved, &last) == -1) {
+			r->busy = 0;
+			return;
+		}
+		r->uidvalidity = validity;
+		/* A new UIDVALIDITY means old UIDs mean nothing: start over. */
+		if (saved != validity) {
+			if (saved != 0)
+				log_warnx("intake %s: UIDVALIDITY changed from "
+				    "%" PRIu64 " to %" PRIu64 "; reading the "
+				    "mailbox afresh", r->in->name, saved, validity);
+			db_exec("INSERT INTO intake_mailboxes (name, uidvalidity, "
+			    "last_uid) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE "
+			    "uidvalidity = ?, last_uid = 0", "sii", r->in->name,
+			    (int64_t)validity, (int64_t)validity);
+			last = 0;
+		}
+		r->step = IMAP_SEARCH;
+		imap_command(r, 1, "UID SEARCH UID %" PRIu64 ":*", last + 1);
+		return;
+	case IMAP_SEARCH:
+		if (rc != CURLE_OK) {
+			imap_fail(r, "SEARCH", rc);
+			return;
+		}
+		if (imap_saved_uids(r, &saved, &last) == -1) {
+			r->busy = 0;
+			return;
+		}
+		imap_parse_search(r, last);
+		imap_next(r);
+		return;
+	case IMAP_FETCH:
+		if (rc != CURLE_OK) {
+			imap_fail(r, "FETCH", rc);
+			return;
+		}
+		res = intake_process(r->in, r->buf != NULL ? r->buf : "", r->len);
+		if (res == INTAKE_RETRY) {
+			r->busy = 0;
+			return;
+		}
+		r->step = IMAP_STORE;
+		imap_command(r, 1, "UID STORE %" PRIu64 " +FLAGS (\\Seen)",
+		    r->uids[r->pos]);
+		return;
+	case IMAP_STORE:
+		if (rc != CURLE_OK) {
+			imap_fail(r, "STORE", rc);
+			return;
+		}
+		r->step = IMAP_MOVE;
+		imap_command(r, 1, "UID MOVE %" PRIu64 " \"%s\"", r->uids[r->pos],
+		    r->in->processed_folder);
+		return;
+	case IMAP_MOVE:
+		if (rc != CURLE_OK) {
+			imap_fail(r, "MOVE", rc);
+			return;
+		}
+		db_exec("UPDATE intake_mailboxes SET last_uid = ? WHERE name = ? "
+		    "AND last_uid < ?", "isi", (int64_t)r->uids[r->pos],
+		    r->in->name, (int64_t)r->uids[r->pos]);
+		r->pos++;
+		imap_next(r);
+		return;
+	}
+}
+
+static void
+imap_next(struct imap_run *r)
+{
+	if (r->pos >= r->nuids) {
+		intake_polled(r->in, NULL);
+		r->busy = 0;
+		return;
+	}
+	r->step = IMAP_FETCH;
+	imap_fetch(r, r->uids[r->pos]);
+}
+
+void
+intake_imap_poll(const struct intake_conf *in)
+{
+	struct imap_run	*r = imap_run_for(in);
+
+	if (r->busy || !db_available())
+		return;
+	r->busy = 1;
+	/* Room for the largest message the intake takes, and a little over. */
+	r->limit = (size_t)grantd_config->max_message + 4096;
+	if (!r->created) {
+		r->step = IMAP_CREATE;
+		imap_command(r, 0, "CREATE \"%s\"", in->processed_folder);
+	} else {
+		r->step = IMAP_STATUS;
+		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY)", r->mailbox);
+	}
+}
+
+int
+intake_imap_busy(const struct intake_conf *in)
+{
+	return imap_run_for(in)->busy;
+}

@@ -1,0 +1,127 @@
+/*
+ * intake-source.c: the mailboxes of [intake NAME], each polled on its own
+ * timer (and at once by "grantctl intake poll"), behind one small switch
+ * between Maildir and IMAP.
+ */
+#include <string.h>
+
+#include "core/core.h"
+#include "mail/mail.h"
+
+struct intake_timer {
+	const struct intake_conf	*conf;
+	struct event			*ev;
+	struct event			*again;	/* one-shot: poll again soon */
+};
+
+static struct intake_timer	 intake_timers[CONFIG_MAX_INTAKE];
+static int			 intake_ntimers;
+
+static void
+intake_poll_one(const struct intake_conf *in)
+{
+	if (strcmp(in->type, "imap") == 0)
+		intake_imap_poll(in);
+	else
+		intake_maildir_poll(in);
+}
+
+static void
+intake_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake_timer	*t = arg;
+
+	intake_poll_one(t->conf);
+}
+
+/* A poll ended: note when, and the error if there was one. */
+void
+intake_polled(const struct intake_conf *in, const char *error)
+{
+	if (!db_available())
+		return;
+	db_exec("INSERT INTO intake_mailboxes (name, last_poll_at, last_error) "
+	    "VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE "
+	    "last_poll_at = UTC_TIMESTAMP(6), last_error = ?", "sss", in->name,
+	    error, error);
+	if (error != NULL)
+		log_warnx("intake %s: %s", in->name, error);
+}
+
+void
+intake_start(struct event_base *base)
+{
+	const struct config	*c = grantd_config;
+	struct timeval		 tv;
+	int			 i;
+
+	for (i = 0; i < c->nintake; i++) {
+		struct intake_timer *t = &intake_timers[intake_ntimers++];
+		t->conf = c->intake[i];
+		t->ev = event_new(base, -1, EV_PERSIST, intake_timer_cb, t);
+		t->again = evtimer_new(base, intake_timer_cb, t);
+		tv.tv_sec = c->intake[i]->poll_interval;
+		tv.tv_usec = 0;
+		event_add(t->ev, &tv);
+		intake_poll_one(t->conf);
+	}
+}
+
+void
+intake_stop(void)
+{
+	while (intake_ntimers > 0) {
+		intake_ntimers--;
+		event_free(intake_timers[intake_ntimers].ev);
+		event_free(intake_timers[intake_ntimers].again);
+	}
+}
+
+/* Poll this mailbox again as soon as the loop is free. */
+void
+intake_again(const struct intake_conf *in)
+{
+	static const struct timeval	now = { 0, 0 };
+	int				i;
+
+	for (i = 0; i < intake_ntimers; i++)
+		if (intake_timers[i].conf == in)
+			evtimer_add(intake_timers[i].again, &now);
+}
+
+void
+intake_poll_all(void)
+{
+	int	i;
+
+	for (i = 0; i < intake_ntimers; i++)
+		intake_poll_one(intake_timers[i].conf);
+}
+
+/* Per mailbox: where it reads, for which round, and how it is going. */
+json_t *
+intake_status(void)
+{
+	json_t	*list = json_array(), *row;
+	int	 i;
+
+	for (i = 0; i < intake_ntimers; i++) {
+		const struct intake_conf *in = intake_timers[i].conf;
+		row = db_query_row("SELECT last_poll_at, last_error, taken, "
+		    "quarantined, duplicates, last_uid, uidvalidity FROM "
+		    "intake_mailboxes WHERE name = ?", "s", in->name);
+		if (row == NULL) {
+			json_decref(list);
+			return NULL;
+		}
+		if (json_is_null(row))
+			row = json_object();
+		json_object_set_new(row, "name", json_string(in->name));
+		json_object_set_new(row, "type", json_string(in->type));
+		json_object_set_new(row, "round", json_string(in->round));
+		json_object_set_new(row, "where", json_string(
+		    in->path != NULL ? in->path : in->url));
+		json_array_append_new(list, row);
+	}
+	return list;
+}

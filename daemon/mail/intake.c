@@ -1,0 +1,586 @@
+/*
+ * intake.c: one email in, in one database transaction: a new application,
+ * a reply joining its thread, an auto-reply or bounce noted, or the blank
+ * form sent back; with every answer it needs written to the outbox in the
+ * same commit. The mailbox marks the message done only after that commit,
+ * and the same message seen again (same Message-ID, same bytes) creates
+ * nothing new, so a crash at any instant loses or doubles nothing.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysqld_error.h>
+
+#include "core/core.h"
+#include "api/api.h"
+#include "mail/mail.h"
+#include "domain/domain.h"
+#include "mail/mime.h"
+#include "mail/form.h"
+
+#define INTAKE_QUARANTINE_KEEP	(8 * 1024 * 1024)	/* raw bytes kept */
+#define INTAKE_BODY_KEEP	(1024 * 1024)		/* body text kept */
+
+struct intake_ctx {
+	const char		*source;
+	struct mime_message	*m;
+	const char		*mid;	/* Message-ID, or the content hash */
+	long long		 mail_id;
+};
+
+static void
+intake_count(const char *source, const char *column)
+{
+	char	sql[160];
+
+	/* column is one of three fixed names, never input. */
+	snprintf(sql, sizeof sql, "INSERT INTO intake_mailboxes (name, %s) "
+	    "VALUES (?, 1) ON DUPLICATE KEY UPDATE %s = %s + 1", column,
+	    column, column);
+	db_exec(sql, "s", source);
+}
+
+/* Keep what could not be read, whole (or its first part), with why. */
+static enum intake_result
+intake_quarantine(const char *source, const char *raw, size_t len,
+    const char *reason)
+{
+	char	hash[65];
+	size_t	keep = len > INTAKE_QUARANTINE_KEEP ? INTAKE_QUARANTINE_KEEP : len;
+
+	sha256_hex(raw, len, hash);
+	log_warnx("intake %s: quarantined: %s", source, reason);
+	if (db_begin() == -1 ||
+	    db_exec("INSERT IGNORE INTO quarantine (source, reason, "
+	    "content_hash, raw, size) VALUES (?, ?, ?, ?, ?)", "sssbi", source,
+	    reason, hash, raw, keep, (int64_t)len) == -1) {
+		db_rollback();
+		return INTAKE_RETRY;
+	}
+	intake_count(source, "quarantined");
+	if (staff_notify(ROLE_OFFICER, "A message to %s could not be read "
+	    "and is in quarantine: %s", source, reason) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		return INTAKE_RETRY;
+	}
+	return INTAKE_QUARANTINED;
+}
+
+static long long
+intake_record(struct intake_ctx *c, const char *kind, long long app_id)
+{
+	size_t	len = strlen(c->m->body);
+
+	/* A form is short; a body past this is kept in part (UTF-8 safe). */
+	if (len > INTAKE_BODY_KEEP) {
+		len = INTAKE_BODY_KEEP;
+		while (len > 0 && ((unsigned char)c->m->body[len] & 0xc0) == 0x80)
+			len--;
+		c->m->body[len] = '\0';
+	}
+	if (db_exec("INSERT INTO mail_in (source, message_id, content_hash, "
+	    "application_id, kind, from_addr, subject, body) VALUES (?, ?, ?, "
+	    "NULLIF(?, 0), ?, LEFT(?, 254), LEFT(?, 1000), ?)", "sssissss", c->source,
+	    c->mid, c->m->content_hash, (int64_t)app_id, kind, c->m->from_addr,
+	    c->m->subject, c->m->body) != 1)
+		return -1;
+	c->mail_id = db_insert_id();
+	return c->mail_id;
+}
+
+/* Content-addressed: the same file sent twice is stored once. */
+static int
+intake_attachments(struct intake_ctx *c, json_t *refused)
+{
+	struct mime_attachment	*a;
+	size_t			 i;
+
+	for (i = 0; i < c->m->nattachments; i++) {
+		a = &c->m->attachments[i];
+		if (!a->refused && db_exec("INSERT IGNORE INTO blobs (sha256, "
+		    "size, data) VALUES (?, ?, ?)", "sib", a->sha256,
+		    (int64_t)a->size, a->data, a->size) == -1)
+			return -1;
+		if (db_exec("INSERT INTO attachments (mail_id, filename, "
+		    "content_type, size, sha256, refused, refused_reason) VALUES "
+		    "(?, ?, ?, ?, ?, ?, ?)", "issisds", (int64_t)c->mail_id,
+		    a->filename, a->content_type, (int64_t)a->size, a->sha256,
+		    a->refused, a->refused_reason) != 1)
+			return -1;
+		if (a->refused && refused != NULL)
+			json_array_append_new(refused, json_string(
+			    a->refused_reason != NULL ? a->refused_reason :
+			    a->filename));
+	}
+	return 0;
+}
+
+/* An answer to the sender, threaded under their message. */
+static int
+intake_answer(struct intake_ctx *c, const char *template, const char *ref,
+    json_t *vars)
+{
+	struct outbox_new	 n;
+	char			*refs;
+	long long		 rc;
+
+	xasprintf(&refs, "%s%s%s", c->m->references ? c->m->references : "",
+	    c->m->references ? " " : "", c->m->message_id ? c->m->message_id :
+	    "");
+	memset(&n, 0, sizeof n);
+	n.template = template;
+	n.to_addr = c->m->reply_to != NULL ? c->m->reply_to : c->m->from_addr;
+	n.to_name = c->m->from_name;
+	n.reference = ref;
+	n.in_reply_to = c->m->message_id;
+	n.references = refs;
+	n.auto_submitted = "auto-replied";
+	n.vars = vars;
+	if (json_is_string(json_object_get(vars, "officer_email")) &&
+	    strchr(json_string_value(json_object_get(vars, "officer_email")),
+	    '<') == NULL) {
+		n.reply_to_addr = json_string_value(json_object_get(vars,
+		    "officer_email"));
+		n.reply_to_name = json_string_value(json_object_get(vars,
+		    "officer_name"));
+	}
+	rc = outbox_queue(&n);
+	free(refs);
+	return rc == -1 ? -1 : 0;
+}
+
+/* "[FG-2026-0042]" anywhere in the subject. */
+static int
+intake_subject_reference(const char *subject, char *ref, size_t len)
+{
+	const char	*p, *end;
+
+	for (p = subject; (p = strchr(p, '[')) != NULL; p++) {
+		if ((end = strchr(p, ']')) == NULL)
+			return 0;
+		if ((size_t)(end - p - 1) >= len)
+			continue;	/* a list tag or such */
+		snprintf(ref, len, "%.*s", (int)(end - p - 1), p + 1);
+		if (code_valid(ref, len) && strchr(ref, '-') != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* The application that grantd's or the applicant's message id belongs to. */
+static json_t *
+intake_thread_by_id(const char *id)
+{
+	json_t	*row;
+
+	row = db_query_row("SELECT a.id, a.reference, a.state, a.email, "
+	    "a.round_id, a.fields FROM applications a WHERE a.id IN (SELECT "
+	    "application_id FROM mail_in WHERE message_id = ?) OR a.reference "
+	    "IN (SELECT reference FROM outbox WHERE message_id = ?) LIMIT 1",
+	    "ss", id, id);
+	if (row != NULL && json_is_null(row)) {
+		json_decref(row);
+		row = NULL;
+	}
+	return row;
+}
+
+/*
+ * The application this message belongs to: by a message id it answers
+ * (In-Reply-To, then References newest first, a bounded number of them),
+ * else by the reference in its subject. *trusted says whether the sender
+ * is the applicant: only then may the mail change the application or be
+ * answered with its details.
+ */
+#define INTAKE_THREAD_IDS 20
+static json_t *
+intake_find_thread(struct intake_ctx *c, int *trusted)
+{
+	char	*refs, *p, *tok, *ids[INTAKE_THREAD_IDS], ref[40];
+	json_t	*row = NULL;
+	int	 n = 0, i;
+
+	*trusted = 0;
+	if (c->m->in_reply_to != NULL)
+		row = intake_thread_by_id(c->m->in_reply_to);
+	/* The newest ids are last: keep the last few in a ring. */
+	refs = xstrdup(c->m->references != NULL ? c->m->references : "");
+	for (p = refs; (tok = strsep(&p, " ")) != NULL; )
+		if (*tok != '\0')
+			ids[n++ % INTAKE_THREAD_IDS] = tok;
+	for (i = n - 1; row == NULL && i >= 0 && i >= n - INTAKE_THREAD_IDS; i--)
+		row = intake_thread_by_id(ids[i % INTAKE_THREAD_IDS]);
+	free(refs);
+	if (row == NULL && intake_subject_reference(c->m->subject, ref,
+	    sizeof ref)) {
+		row = db_query_row("SELECT id, reference, state, email, "
+		    "round_id, fields FROM applications WHERE reference = ?",
+		    "s", ref);
+		if (row != NULL && json_is_null(row)) {
+			json_decref(row);
+			row = NULL;
+		}
+	}
+	if (row != NULL)
+		*trusted = strcasecmp(json_string_value(json_object_get(row,
+		    "email")), c->m->from_addr) == 0;
+	return row;
+}
+
+/* A reply: it joins the thread; an incomplete application is re-checked. */
+static int
+intake_reply(struct intake_ctx *c, json_t *app, int trusted)
+{
+	long long	 id = json_integer_value(json_object_get(app, "id"));
+	const char	*ref = json_string_value(json_object_get(app, "reference"));
+	const char	*state = json_string_value(json_object_get(app, "state"));
+	json_t		*old, *new, *merged, *vars;
+	char		 now[16];
+	int		 rc;
+
+	if (intake_record(c, trusted ? "reply" : "reply-unverified", id) == -1 ||
+	    intake_attachments(c, NULL) == -1)
+		return -1;
+	/* Anything else is for the named officer (or any, if none). */
+	if (!trusted || strcmp(state, "incomplete") != 0) {
+		long long officer = app_officer(id);
+		char note[500];
+		snprintf(note, sizeof note, "%s: %s reply from %s: %s", ref,
+		    trusted ? "a" : "an unverified", c->m->from_addr,
+		    c->m->subject);
+		return officer > 0 ? staff_notify_user(officer, "%s", note) :
+		    staff_notify(ROLE_OFFICER, "%s", note);
+	}
+	old = json_loads(json_string_value(json_object_get(app, "fields")), 0,
+	    NULL);
+	new = form_extract(c->m->body);
+	merged = form_merge(old, new);
+	json_decref(old);
+	json_decref(new);
+	rc = app_assess(id, json_integer_value(json_object_get(app,
+	    "round_id")), ref, merged, state, now, sizeof now);
+	json_decref(merged);
+	if (rc == -1 || (vars = app_letter_vars(id)) == NULL)
+		return -1;
+	rc = intake_answer(c, strcmp(now, "eligible") == 0 ? "acknowledgement" :
+	    strcmp(now, "ineligible") == 0 ? "ineligible" : "incomplete", ref,
+	    vars);
+	json_decref(vars);
+	return rc;
+}
+
+/* The round this mailbox feeds, if it is open now; else the next one. */
+static json_t *
+intake_round(const struct intake_conf *in, json_t **next)
+{
+	json_t	*r;
+
+	*next = NULL;
+	r = db_query_row("SELECT r.id, r.code, r.title, r.state, r.fund_id, "
+	    "COALESCE(r.max_award, f.max_award) AS max_award, "
+	    "f.name AS fund_name, (r.state = 'open' AND r.opens_at <= "
+	    "UTC_TIMESTAMP(6) AND (r.closes_at IS NULL OR r.closes_at > "
+	    "UTC_TIMESTAMP(6))) AS is_open, r.closes_at FROM rounds r JOIN "
+	    "funds f ON f.id = r.fund_id WHERE r.code = ? OR (f.code = ? AND "
+	    "r.state = 'open') ORDER BY r.code = ? DESC, r.opens_at DESC "
+	    "LIMIT 1", "sss", in->round, in->round, in->round);
+	if (r == NULL)
+		return NULL;
+	if (!json_is_null(r) && json_integer_value(json_object_get(r,
+	    "is_open")))
+		return r;
+	*next = db_query_row("SELECT r.title, r.opens_at FROM rounds r JOIN "
+	    "funds f ON f.id = r.fund_id WHERE (f.code = ? OR f.id = ?) AND "
+	    "r.state IN ('draft', 'open') AND r.opens_at > UTC_TIMESTAMP(6) "
+	    "ORDER BY r.opens_at LIMIT 1", "si", in->round,
+	    (int64_t)(json_is_null(r) ? 0 : json_integer_value(json_object_get(r,
+	    "fund_id"))));
+	return r;
+}
+
+static json_t *
+intake_round_vars(json_t *round)
+{
+	json_t	*vars = json_object(), *prio;
+	time_t	 t;
+	char	 d[64];
+
+	if (json_is_null(round))
+		return vars;
+	json_object_set(vars, "fund_name", json_object_get(round, "fund_name"));
+	json_object_set(vars, "round_title", json_object_get(round, "title"));
+	if (json_is_string(json_object_get(round, "closes_at")) &&
+	    date_parse_utc(json_string_value(json_object_get(round,
+	    "closes_at")), &t) == 0)
+		json_object_set_new(vars, "closes",
+		    json_string(date_format_local(t, d, sizeof d)));
+	prio = db_query("SELECT text FROM round_priorities WHERE round_id = ? "
+	    "ORDER BY position", "i", (int64_t)json_integer_value(
+	    json_object_get(round, "id")));
+	/* Numbered, so applicants can answer with the numbers. */
+	if (prio != NULL) {
+		json_t *list = json_array(), *p;
+		size_t i;
+		char *line;
+		json_array_foreach(prio, i, p) {
+			xasprintf(&line, "%zu. %s", i + 1, json_string_value(
+			    json_object_get(p, "text")));
+			json_array_append_new(list, json_string(line));
+			free(line);
+		}
+		json_object_set_new(vars, "priorities", list);
+		json_decref(prio);
+	}
+	if (json_is_integer(json_object_get(round, "max_award"))) {
+		char m[MONEY_BUFLEN];
+		json_object_set_new(vars, "max_award", json_string(money_format(
+		    json_integer_value(json_object_get(round, "max_award")), m,
+		    sizeof m)));
+	}
+	return vars;
+}
+
+/* The form from the body, or failing that from a plain-text attachment. */
+static json_t *
+intake_form(struct mime_message *m)
+{
+	json_t	*fields = form_extract(m->body);
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; !form_has_form(fields) && i < m->nattachments; i++) {
+		if (m->attachments[i].data == NULL ||
+		    strncasecmp(m->attachments[i].content_type, "text/plain",
+		    10) != 0)
+			continue;
+		text = mime_utf8_clean((const char *)m->attachments[i].data,
+		    m->attachments[i].size);
+		json_decref(fields);
+		fields = form_extract(text);
+		free(text);
+	}
+	return fields;
+}
+
+static int
+intake_new(struct intake_ctx *c, const struct intake_conf *in)
+{
+	json_t		*round, *next, *vars, *fields, *refused;
+	long long	 id, officer;
+	char		 ref[40], state[16], d[64];
+	time_t		 t;
+	int		 rc = -1;
+
+	if ((round = intake_round(in, &next)) == NULL)
+		return -1;
+	vars = intake_round_vars(round);
+	if (json_is_null(round) || !json_integer_value(json_object_get(round,
+	    "is_open"))) {
+		if (next != NULL && !json_is_null(next)) {
+			json_object_set(vars, "next_round_title",
+			    json_object_get(next, "title"));
+			if (date_parse_utc(json_string_value(json_object_get(next,
+			    "opens_at")), &t) == 0)
+				json_object_set_new(vars, "next_round_opens",
+				    json_string(date_format_local(t, d, sizeof d)));
+		}
+		rc = intake_record(c, "closed-round", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ||
+		    intake_answer(c, "round-closed", NULL, vars) == -1 ? -1 : 0;
+		goto out;
+	}
+	fields = intake_form(c->m);
+	if (!form_has_form(fields)) {
+		json_decref(fields);
+		rc = intake_record(c, "no-form", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ||
+		    intake_answer(c, "application-form", NULL, vars) == -1 ? -1 : 0;
+		goto out;
+	}
+	if (json_object_get(fields, "email") == NULL)
+		json_object_set_new(fields, "email", json_string(c->m->from_addr));
+	if (json_object_get(fields, "contact_name") == NULL && c->m->from_name)
+		json_object_set_new(fields, "contact_name",
+		    json_string(c->m->from_name));
+	refused = json_array();
+	if ((id = app_create(json_integer_value(json_object_get(round, "id")),
+	    c->m->from_addr, fields, ref, sizeof ref)) == -1 ||
+	    app_assess(id, json_integer_value(json_object_get(round, "id")), ref,
+	    fields, "received", state, sizeof state) == -1 ||
+	    intake_record(c, "application", id) == -1 ||
+	    intake_attachments(c, refused) == -1) {
+		json_decref(fields);
+		json_decref(refused);
+		goto out;
+	}
+	json_decref(fields);
+	json_decref(vars);
+	if ((vars = app_letter_vars(id)) == NULL) {
+		json_decref(refused);
+		goto out;
+	}
+	json_object_set_new(vars, "refused_files", refused);
+	log_info("intake %s: %s from %s is %s", c->source, ref,
+	    c->m->from_addr, state);
+	/* The named officer hears of it (in their digest, by default). */
+	officer = app_officer(id);
+	if (officer > 0 && staff_notify_user(officer, "%s (%s) was assigned "
+	    "to you: %s", ref, json_is_string(json_object_get(vars,
+	    "organisation")) ? json_string_value(json_object_get(vars,
+	    "organisation")) : c->m->from_addr, state) == -1)
+		goto out;
+	rc = intake_answer(c, strcmp(state, "eligible") == 0 ? "acknowledgement" :
+	    strcmp(state, "ineligible") == 0 ? "ineligible" : "incomplete", ref,
+	    vars);
+out:
+	json_decref(vars);
+	json_decref(round);
+	json_decref(next);
+	return rc;
+}
+
+/* A delivery report: the message it returns failed. */
+static int
+intake_bounce(struct intake_ctx *c)
+{
+	json_t	*row = NULL;
+	char	 why[160];
+
+	snprintf(why, sizeof why, "bounced: delivery status %s",
+	    c->m->dsn_status ? c->m->dsn_status : "unknown");
+	if (c->m->dsn_message_id != NULL) {
+		row = db_query_row("SELECT o.id, o.to_addr, o.reference, "
+		    "a.id AS app_id FROM outbox o LEFT JOIN applications a ON "
+		    "a.reference = o.reference WHERE o.message_id = ?", "s",
+		    c->m->dsn_message_id);
+		if (row == NULL)
+			return -1;
+	}
+	if (row == NULL || json_is_null(row)) {
+		json_decref(row);
+		return intake_record(c, "bounce", 0) == -1 ? -1 : 0;
+	}
+	if (intake_record(c, "bounce", json_integer_value(json_object_get(row,
+	    "app_id"))) == -1 ||
+	    db_exec("UPDATE outbox SET state = 'failed', last_error = ? WHERE "
+	    "id = ?", "si", why, (int64_t)json_integer_value(json_object_get(
+	    row, "id"))) == -1 ||
+	    staff_notify(ROLE_OFFICER, "Email %lld to %s bounced (%s)%s%s",
+	    (long long)json_integer_value(json_object_get(row, "id")),
+	    json_string_value(json_object_get(row, "to_addr")),
+	    c->m->dsn_status ? c->m->dsn_status : "no status",
+	    json_is_string(json_object_get(row, "reference")) ? " for " : "",
+	    json_is_string(json_object_get(row, "reference")) ?
+	    json_string_value(json_object_get(row, "reference")) : "") == -1) {
+		json_decref(row);
+		return -1;
+	}
+	json_decref(row);
+	return 0;
+}
+
+static int
+intake_classify(struct intake_ctx *c, const struct intake_conf *in)
+{
+	json_t	*app;
+	int	 trusted, rc;
+
+	if (c->m->is_dsn)
+		return intake_bounce(c);
+	app = intake_find_thread(c, &trusted);
+	if (c->m->is_auto_reply) {
+		rc = intake_record(c, "auto-reply", app != NULL ?
+		    json_integer_value(json_object_get(app, "id")) : 0) == -1 ?
+		    -1 : 0;
+		json_decref(app);
+		return rc;
+	}
+	if (app != NULL) {
+		rc = intake_reply(c, app, trusted);
+		json_decref(app);
+		return rc;
+	}
+	return intake_new(c, in);
+}
+
+/*
+ * Errors worth trying again: a deadlock or lock timeout (also how a Galera
+ * conflict shows), and another grantd storing the same message just now
+ * (next time it is a duplicate).
+ */
+static int
+intake_transient(unsigned int e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT ||
+	    e == ER_DUP_ENTRY;
+}
+
+/* Take in one raw message from the mailbox in. */
+enum intake_result
+intake_process(const struct intake_conf *in, const char *raw, size_t len)
+{
+	struct mime_limits	 lim;
+	struct intake_ctx	 c;
+	json_t			*seen;
+	char			 err[GRANT_ERRLEN];
+	int			 rc;
+
+	if (!db_available())
+		return INTAKE_RETRY;
+	if (len > (size_t)grantd_config->max_message) {
+		snprintf(err, sizeof err, "the message is %zu bytes; the limit "
+		    "is %ld", len, grantd_config->max_message);
+		return intake_quarantine(in->name, raw, len, err);
+	}
+	lim.max_attachment = (size_t)grantd_config->max_attachment;
+	lim.max_total = (size_t)grantd_config->max_attachments;
+	memset(&c, 0, sizeof c);
+	c.source = in->name;
+	if (mime_parse(raw, len, &lim, &c.m, err, sizeof err) == -1)
+		return intake_quarantine(in->name, raw, len, err);
+	if (c.m->from_addr == NULL) {
+		mime_free(c.m);
+		return intake_quarantine(in->name, raw, len, "it has no usable "
+		    "From address, so there is no one to answer");
+	}
+	c.mid = c.m->message_id != NULL ? c.m->message_id : c.m->content_hash;
+	if (db_begin() == -1)
+		goto retry;
+	seen = db_query_row("SELECT id FROM mail_in WHERE message_id = ? AND "
+	    "content_hash = ?", "ss", c.mid, c.m->content_hash);
+	if (seen == NULL)
+		goto retry;
+	if (!json_is_null(seen)) {
+		json_decref(seen);
+		intake_count(in->name, "duplicates");
+		if (db_commit() == -1)
+			goto retry;
+		mime_free(c.m);
+		return INTAKE_DUPLICATE;
+	}
+	rc = intake_classify(&c, in);
+	if (rc == 0)
+		intake_count(in->name, "taken");
+	if (rc == -1 || db_commit() == -1)
+		goto retry;
+	mime_free(c.m);
+	return INTAKE_STORED;
+retry:
+	db_rollback();
+	mime_free(c.m);
+	/*
+	 * The database going away is worth waiting for; a message the
+	 * database refuses is not, or it would block every one behind it.
+	 */
+	if (!db_lost() && db_errno() != 0 && !intake_transient(db_errno())) {
+		snprintf(err, sizeof err, "it could not be stored: %s",
+		    db_last_error());
+		return intake_quarantine(in->name, raw, len, err);
+	}
+	log_warnx("intake %s: cannot store a message now, will retry: %s",
+	    in->name, db_last_error());
+	return INTAKE_RETRY;
+}
