@@ -39,6 +39,17 @@ int		 state_valid(enum state_machine, const char *);
 int		 state_can_move(enum state_machine, const char *, const char *);
 const char	*state_machine_name(enum state_machine);
 
+/* check.c: what outside input may be, in one place. */
+#define CHECK_ADDRESS_MAX	254	/* an address column */
+#define CHECK_NAME_MAX		200	/* names and titles */
+#define CHECK_MSGID_MAX		250	/* a Message-ID column */
+int		 check_address(const char *);
+int		 check_address_public(const char *);
+int		 check_code(const char *, size_t, size_t, int);
+char		*check_text_clean(char *, int);
+char		*check_text_escape(const char *, int);
+int		 check_bound(char *, size_t);
+
 /* log.c */
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 void		 log_init(const char *, int, enum log_level);
@@ -57,7 +68,6 @@ void		*xcalloc(size_t, size_t);
 char		*xstrdup(const char *);
 int		 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 void		 errfmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-int		 code_valid(const char *, size_t);
 void		 sha256_hex(const void *, size_t, char [65]);
 void		 utf8_truncate(char *, size_t);
 struct strbuf {

@@ -68,27 +68,6 @@ errfmt(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * Fund codes and similar identifiers people type and quote: upper-case
- * letters, digits and '-', starting with a letter.
- */
-int
-code_valid(const char *s, size_t maxlen)
-{
-	size_t	i;
-
-	if (s == NULL || !isupper((unsigned char)s[0]))
-		return 0;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (i >= maxlen)
-			return 0;
-		if (!isupper((unsigned char)s[i]) &&
-		    !isdigit((unsigned char)s[i]) && s[i] != '-')
-			return 0;
-	}
-	return 1;
-}
-
-/*
  * A file's first limit bytes (all of it, if shorter), NUL-terminated;
  * *len says how many. NULL with errno set if it cannot be read.
  */

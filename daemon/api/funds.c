@@ -15,20 +15,7 @@
 	"f.created_at FROM funds f LEFT JOIN rounds r ON r.fund_id = f.id "
 
 /* Fund codes are short and plain: "FG", "SAF", "CRF". */
-static int
-fund_code_valid(const char *code)
-{
-	size_t	i, n;
-
-	if (code == NULL || (n = strlen(code)) < 2 || n > 10 ||
-	    !isupper((unsigned char)code[0]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isupper((unsigned char)code[i]) &&
-		    !isdigit((unsigned char)code[i]))
-			return 0;
-	return 1;
-}
+#define fund_code_valid(c) check_code((c), 2, 10, 0)
 
 static void
 api_fund_create(struct api_req *r)

@@ -134,7 +134,7 @@ api_outbox_test(struct api_req *r)
 	struct outbox_new n;
 	long long	 id;
 
-	if (!message_address_valid(to)) {
+	if (!check_address(to)) {
 		api_error(r, 400, "'%s' is not an email address", to ? to : "");
 		return;
 	}

@@ -46,8 +46,7 @@ api_user_add(struct api_req *r)
 		    "least one role" : err);
 		return;
 	}
-	if (email != NULL && (strchr(email, '@') == NULL ||
-	    strpbrk(email, " \r\n<>") != NULL || strlen(email) > 254)) {
+	if (email != NULL && !check_address(email)) {
 		api_error(r, 400, "'%s' is not an email address", email);
 		return;
 	}

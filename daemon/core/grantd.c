@@ -97,7 +97,7 @@ grantd_check_mail(const struct config *c, char *err, size_t errlen)
 	int	 ok;
 
 	outbox_parse_from(c->mail_from, &name, &addr);
-	ok = message_address_valid(addr);
+	ok = check_address(addr);
 	free(name);
 	free(addr);
 	if (!ok) {

@@ -516,31 +516,6 @@ email_norm(const char *v)
 	return xstrdup(v);
 }
 
-static int
-email_valid(const char *s)
-{
-	const char	*at = strchr(s, '@'), *p, *dot;
-
-	if (at == NULL || at == s || at - s > 64 || strchr(at + 1, '@') ||
-	    at[1] == '\0')
-		return 0;
-	for (p = s; p < at; p++) {
-		if ((unsigned char)*p <= ' ' || strchr("<>()[],;:\\\"", *p))
-			return 0;
-	}
-	if (*s == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	for (p = at + 1; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
-		    (unsigned char)*p < 0x80)
-			return 0;
-	}
-	if (at[1] == '.' || at[1] == '-' || p[-1] == '.' || p[-1] == '-' ||
-	    (dot = strrchr(at, '.')) == NULL || strlen(dot + 1) < 2)
-		return 0;
-	return 1;
-}
-
 /*
  * Amounts as people write them: money_parse, after the words around the
  * number that it rightly refuses on their own ("£ 450", "450 pounds").
@@ -1122,7 +1097,7 @@ check_email(json_t *fields, json_t *list)
 	if (!need(fields, list, "email", "Email address is missing"))
 		return;
 	v = field_str(fields, "email");
-	if (!email_valid(v)) {
+	if (!check_address_public(v)) {
 		q = quoted(v);
 		problem(list, "Email address '%s' does not look right", q);
 		free(q);

@@ -164,7 +164,7 @@ intake_subject_reference(const char *subject, char *ref, size_t len)
 		if ((size_t)(end - p - 1) >= len)
 			continue;	/* a list tag or such */
 		snprintf(ref, len, "%.*s", (int)(end - p - 1), p + 1);
-		if (code_valid(ref, len) && strchr(ref, '-') != NULL)
+		if (check_code(ref, 1, len, 1) && strchr(ref, '-') != NULL)
 			return 1;
 	}
 	return 0;

@@ -24,7 +24,6 @@ struct message_spec {
 };
 char		*message_build(const struct message_spec *, int, size_t *);
 char		*message_header_value(const char *);
-int		 message_address_valid(const char *);
 
 /* transport.c, transport-smtp.c, transport-sendmail.c, transport-maildir.c */
 enum send_result { SEND_OK, SEND_TEMPFAIL, SEND_PERMFAIL };

@@ -28,22 +28,6 @@ message_header_value(const char *s)
 	return out;
 }
 
-/* A bare addr-spec we are willing to put in To: one '@', no spaces or <>. */
-int
-message_address_valid(const char *a)
-{
-	const char	*at;
-	size_t		 i;
-
-	if (a == NULL || (at = strchr(a, '@')) == NULL || at == a ||
-	    at[1] == '\0' || strchr(at + 1, '@') != NULL || strlen(a) > 254)
-		return 0;
-	for (i = 0; a[i] != '\0'; i++)
-		if ((unsigned char)a[i] <= ' ' || strchr("<>()[]\\,;:\"", a[i]))
-			return 0;
-	return 1;
-}
-
 static void
 message_add_mailbox(GMimeMessage *msg, GMimeAddressType type,
     const char *name, const char *addr)

@@ -1012,22 +1012,6 @@ walk_object(struct walk *w, GMimeObject *obj, int depth, int report,
 
 /* ---- headers ---- */
 
-static int
-addr_plausible(const char *a)
-{
-	const char	*at;
-
-	if (a == NULL || (at = strchr(a, '@')) == NULL || at == a ||
-	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (; *a != '\0'; a++) {
-		if ((unsigned char)*a <= ' ' || *a == 0x7f || *a == '<' ||
-		    *a == '>' || *a == ',')
-			return 0;
-	}
-	return 1;
-}
-
 /* The first mailbox in a list, looking one level into groups. */
 static InternetAddressMailbox *
 first_mailbox(InternetAddressList *list)
@@ -1064,7 +1048,7 @@ mailbox_addr(InternetAddressMailbox *mb)
 	if (mb == NULL)
 		return NULL;
 	a = clean_lower(internet_address_mailbox_get_addr(mb));
-	if (!addr_plausible(a)) {
+	if (!check_address(a)) {
 		free(a);
 		return NULL;
 	}

@@ -241,7 +241,7 @@ outbox_send_row(json_t *row)
 	outbox_inflight++;
 	if ((t = transport_find(grantd_config->mail_transport)) == NULL)
 		fatalx("unknown transport %s", grantd_config->mail_transport);
-	if (!message_address_valid(F("to_addr"))) {
+	if (!check_address(F("to_addr"))) {
 		outbox_done(id, SEND_PERMFAIL, "the recipient's address is not "
 		    "a valid email address");
 		return;
