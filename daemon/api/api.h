@@ -8,15 +8,9 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "domain/domain.h"
 
 /* api.c */
-#define ROLE_ADMIN	0x1
-#define ROLE_OFFICER	0x2
-#define ROLE_ASSESSOR	0x4
-#define ROLE_FINANCE	0x8
-#define ROLE_ANY	0x0
-#define ROLE_NOBODY	0x100	/* no grantd user needed */
-
 struct api_req {
 	struct evhttp_request	*req;
 	const char		*path;		/* without query string */
@@ -44,13 +38,13 @@ void		 api_reply(struct api_req *, int, json_t *);
 void		 api_error(struct api_req *, int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 api_db_error(struct api_req *);
+void		 api_fail(struct api_req *, const struct dom_err *);
 const char	*api_query(struct api_req *, const char *);
 const char	*api_str(struct api_req *, const char *);
 int		 api_money(struct api_req *, const char *, int, int64_t *);
-int		 roles_parse(const char *, int *, char *, size_t);
-char		*roles_format(int);
 
-/* status.c, funds.c, rounds.c, budget.c, users.c, audit.c, outbox.c, intake.c */
+/* status.c, funds.c, rounds.c, budget.c, users.c, audit.c, outbox.c,
+ * intake.c, applications.c */
 extern const struct api_route api_status_routes[];
 extern const struct api_route api_fund_routes[];
 extern const struct api_route api_round_routes[];
@@ -59,5 +53,6 @@ extern const struct api_route api_user_routes[];
 extern const struct api_route api_audit_routes[];
 extern const struct api_route api_outbox_routes[];
 extern const struct api_route api_intake_routes[];
+extern const struct api_route api_app_routes[];
 
 #endif

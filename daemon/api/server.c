@@ -32,51 +32,8 @@ static char				*api_socket_path;
 static const struct api_route *const api_tables[] = {
 	api_status_routes, api_fund_routes, api_round_routes,
 	api_budget_routes, api_user_routes, api_audit_routes,
-	api_outbox_routes, api_intake_routes,
+	api_outbox_routes, api_intake_routes, api_app_routes,
 };
-
-static const char *role_names[] = { "admin", "officer", "assessor", "finance" };
-
-int
-roles_parse(const char *s, int *roles, char *err, size_t errlen)
-{
-	char	*copy, *p, *tok;
-	size_t	 i;
-	int	 found;
-
-	*roles = 0;
-	copy = p = xstrdup(s);
-	while ((tok = strsep(&p, ",")) != NULL) {
-		found = 0;
-		for (i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-			if (strcmp(tok, role_names[i]) == 0) {
-				*roles |= 1 << i;
-				found = 1;
-			}
-		if (!found) {
-			errfmt(err, errlen, "unknown role '%s' (roles are "
-			    "admin, officer, assessor, finance)", tok);
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	return 0;
-}
-
-char *
-roles_format(int roles)
-{
-	char	buf[64] = "";
-	size_t	i;
-
-	for (i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-		if (roles & (1 << i)) {
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-			    "%s%s", *buf != '\0' ? "," : "", role_names[i]);
-		}
-	return xstrdup(buf);
-}
 
 void
 api_reply(struct api_req *r, int code, json_t *body)
@@ -127,6 +84,29 @@ api_db_error(struct api_req *r)
 		    db_last_error());
 }
 
+/* A refusal from a domain module, as the HTTP status it stands for. */
+void
+api_fail(struct api_req *r, const struct dom_err *e)
+{
+	switch (e->status) {
+	case DOM_BAD:
+		api_error(r, 400, "%s", e->msg);
+		break;
+	case DOM_NOT_FOUND:
+		api_error(r, 404, "%s", e->msg);
+		break;
+	case DOM_CONFLICT:
+		api_error(r, 409, "%s", e->msg);
+		break;
+	case DOM_UNAVAILABLE:
+		api_error(r, 503, "%s", e->msg);
+		break;
+	default:
+		api_db_error(r);
+		break;
+	}
+}
+
 const char *
 api_query(struct api_req *r, const char *key)
 {
@@ -148,27 +128,12 @@ api_str(struct api_req *r, const char *key)
 int
 api_money(struct api_req *r, const char *key, int required, int64_t *out)
 {
-	json_t	*v = json_object_get(r->body, key);
-	char	 err[GRANT_ERRLEN];
+	struct dom_err	e;
+	int		rc;
 
-	if (v == NULL || json_is_null(v)) {
-		if (!required)
-			return 0;
-		api_error(r, 400, "%s is required", key);
-		return -1;
-	}
-	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
-	    json_integer_value(v) <= MONEY_MAX_PENCE) {
-		*out = json_integer_value(v);
-		return 1;
-	}
-	if (!json_is_string(v) ||
-	    money_parse(json_string_value(v), out, err, sizeof err) == -1) {
-		api_error(r, 400, "%s: %s", key, json_is_string(v) ? err :
-		    "not an amount");
-		return -1;
-	}
-	return 1;
+	if ((rc = dom_money(r->body, key, required, out, &e)) == -1)
+		api_fail(r, &e);
+	return rc;
 }
 
 static int
@@ -223,9 +188,10 @@ api_match(struct api_req *r, const char *method, int *wrong_method)
 static int
 api_authorise(struct api_req *r, const struct api_route *rt)
 {
-	json_t	*row;
-	char	*have, *need, err[GRANT_ERRLEN];
-	int	 roles;
+	struct user	 u;
+	struct dom_err	 e;
+	char		*have, *need;
+	int		 roles;
 
 	if (rt->roles == ROLE_NOBODY)
 		return 0;
@@ -234,26 +200,19 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 		    db_last_error());
 		return -1;
 	}
-	row = db_query_row("SELECT id, name, roles FROM users "
-	    "WHERE uid = ? AND active = 1", "i", (int64_t)r->uid);
-	if (row == NULL) {
-		api_db_error(r);
-		return -1;
-	}
-	if (json_is_null(row)) {
+	if (user_by_uid(r->uid, &u, &e) == -1) {
+		if (e.status != DOM_NOT_FOUND) {
+			api_fail(r, &e);
+			return -1;
+		}
 		api_error(r, 403, "uid %u is not a grantd user (an admin can "
 		    "add it: grantctl user add NAME --uid %u --role ROLE)",
 		    (unsigned)r->uid, (unsigned)r->uid);
 		return -1;
 	}
-	r->user_id = json_integer_value(json_object_get(row, "id"));
-	snprintf(r->user_name, sizeof r->user_name, "%s",
-	    json_string_value(json_object_get(row, "name")));
-	if (roles_parse(json_string_value(json_object_get(row, "roles")),
-	    &roles, err, sizeof err) == -1)
-		roles = 0;
-	json_decref(row);
-	r->roles = roles;
+	r->user_id = u.id;
+	snprintf(r->user_name, sizeof r->user_name, "%s", u.name);
+	r->roles = roles = u.roles;
 	if (rt->roles == ROLE_ANY || (roles & (rt->roles | ROLE_ADMIN)))
 		return 0;
 	have = roles_format(roles);

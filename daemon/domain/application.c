@@ -208,27 +208,21 @@ app_letter_vars(long long app_id)
 static int
 app_rules(long long round_id, struct form_rules *rules, json_t **prio)
 {
-	json_t	*r, *list, *p;
-	size_t	 i;
+	json_t	*r;
 
 	r = db_query_row("SELECT COALESCE(r.max_award, f.max_award, 0) AS maxa, "
 	    "COALESCE(f.min_award, 0) AS mina FROM rounds r JOIN funds f ON "
 	    "f.id = r.fund_id WHERE r.id = ?", "i", (int64_t)round_id);
-	list = db_query("SELECT text FROM round_priorities WHERE round_id = ? "
-	    "ORDER BY position", "i", (int64_t)round_id);
-	if (r == NULL || list == NULL || json_is_null(r)) {
+	*prio = round_priorities(round_id);
+	if (r == NULL || *prio == NULL || json_is_null(r)) {
 		json_decref(r);
-		json_decref(list);
+		json_decref(*prio);
 		return -1;
 	}
 	rules->max_award = json_integer_value(json_object_get(r, "maxa"));
 	rules->min_award = json_integer_value(json_object_get(r, "mina"));
-	*prio = json_array();
-	json_array_foreach(list, i, p)
-		json_array_append(*prio, json_object_get(p, "text"));
 	rules->priorities = *prio;
 	json_decref(r);
-	json_decref(list);
 	return 0;
 }
 

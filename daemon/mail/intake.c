@@ -317,17 +317,16 @@ intake_round_vars(json_t *round)
 	    "closes_at")), &t) == 0)
 		json_object_set_new(vars, "closes",
 		    json_string(date_format_local(t, d, sizeof d)));
-	prio = db_query("SELECT text FROM round_priorities WHERE round_id = ? "
-	    "ORDER BY position", "i", (int64_t)json_integer_value(
-	    json_object_get(round, "id")));
+	prio = round_priorities(json_integer_value(json_object_get(round,
+	    "id")));
 	/* Numbered, so applicants can answer with the numbers. */
 	if (prio != NULL) {
 		json_t *list = json_array(), *p;
 		size_t i;
 		char *line;
 		json_array_foreach(prio, i, p) {
-			xasprintf(&line, "%zu. %s", i + 1, json_string_value(
-			    json_object_get(p, "text")));
+			xasprintf(&line, "%zu. %s", i + 1,
+			    json_string_value(p));
 			json_array_append_new(list, json_string(line));
 			free(line);
 		}

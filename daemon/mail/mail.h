@@ -77,4 +77,12 @@ void		 intake_imap_poll(const struct intake_conf *);
 int		 intake_imap_busy(const struct intake_conf *);
 void		 intake_polled(const struct intake_conf *, const char *);
 
+/* quarantine.c */
+struct dom_err;
+json_t		*quarantine_list(struct dom_err *);
+json_t		*quarantine_show(long long, struct dom_err *);
+const char	*quarantine_result_name(enum intake_result);
+int		 quarantine_retry(const char *, long long, enum intake_result *,
+		     struct dom_err *);
+
 #endif

@@ -1,0 +1,51 @@
+/* applications.c: the API of applications, as officers see them. */
+#include "core/core.h"
+#include "api/api.h"
+#include "domain/domain.h"
+
+static void
+api_app_list(struct api_req *r)
+{
+	struct dom_err	 e;
+	json_t		*rows;
+
+	if ((rows = app_list(api_query(r, "round"), api_query(r, "state"),
+	    &e)) == NULL)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, json_pack("{s:o}", "applications", rows));
+}
+
+static void
+api_app_show(struct api_req *r)
+{
+	struct dom_err	 e;
+	json_t		*app;
+
+	if ((app = app_show(r->parts[2], &e)) == NULL)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, app);
+}
+
+static void
+api_app_withdraw(struct api_req *r)
+{
+	struct dom_err	e;
+
+	if (app_withdraw(r->user_name, r->parts[2], api_str(r, "reason"), &e)
+	    == -1)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, json_pack("{s:s,s:s}", "reference",
+		    r->parts[2], "state", "withdrawn"));
+}
+
+const struct api_route api_app_routes[] = {
+	{ "GET", "/v1/applications", ROLE_OFFICER | ROLE_ASSESSOR |
+	    ROLE_FINANCE, api_app_list },
+	{ "GET", "/v1/applications/*", ROLE_OFFICER | ROLE_ASSESSOR |
+	    ROLE_FINANCE, api_app_show },
+	{ "POST", "/v1/applications/*/withdraw", ROLE_OFFICER, api_app_withdraw },
+	{ NULL, NULL, 0, NULL }
+};
