@@ -140,3 +140,26 @@ app_withdraw(const char *actor, const char *ref, const char *reason,
 		return dom_db_fail(e);
 	return 0;
 }
+
+/* The variables of a letter to this applicant, as grantd would send it. */
+json_t *
+app_letter_vars_by_ref(const char *ref, struct dom_err *e)
+{
+	json_t		*row, *vars;
+	long long	 id;
+
+	if ((row = db_query_row("SELECT id FROM applications WHERE reference "
+	    "= ?", "s", ref)) == NULL) {
+		dom_db_fail(e);
+		return NULL;
+	}
+	if (json_is_null(row)) {
+		json_decref(row);
+		return app_not_found(ref, e);
+	}
+	id = json_integer_value(json_object_get(row, "id"));
+	json_decref(row);
+	if ((vars = app_letter_vars(id)) == NULL)
+		dom_db_fail(e);
+	return vars;
+}

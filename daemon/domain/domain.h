@@ -126,5 +126,6 @@ json_t		*app_list(const char *, const char *, struct dom_err *);
 json_t		*app_show(const char *, struct dom_err *);
 int		 app_withdraw(const char *, const char *, const char *,
 		     struct dom_err *);
+json_t		*app_letter_vars_by_ref(const char *, struct dom_err *);
 
 #endif

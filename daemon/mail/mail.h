@@ -77,8 +77,16 @@ void		 intake_imap_poll(const struct intake_conf *);
 int		 intake_imap_busy(const struct intake_conf *);
 void		 intake_polled(const struct intake_conf *, const char *);
 
-/* quarantine.c */
 struct dom_err;
+
+/* outbox-store.c */
+json_t		*outbox_list(const char *, const char *, long, struct dom_err *);
+json_t		*outbox_show(long long, struct dom_err *);
+int		 outbox_retry(const char *, long long, struct dom_err *);
+long long	 outbox_test(const char *, const char *, const char *,
+		     const char *, struct dom_err *);
+
+/* quarantine.c */
 json_t		*quarantine_list(struct dom_err *);
 json_t		*quarantine_show(long long, struct dom_err *);
 const char	*quarantine_result_name(enum intake_result);
