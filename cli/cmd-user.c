@@ -1,4 +1,4 @@
-/* cmd-user.c: grantctl user add|list */
+/* cmd-user.c: grantctl user add|list|notify|disable|enable|role */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,10 +45,11 @@ cmd_user_list(struct args *a)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);
-	t = table_new(5, "NAME", "UID", "ROLES", "NOTIFY", "EMAIL");
+	t = table_new(6, "NAME", "UID", "ROLES", "ACTIVE", "NOTIFY", "EMAIL");
 	json_array_foreach(json_object_get(r, "users"), i, x)
 		table_add(t, out_str(x, "name"), out_str(x, "uid"),
-		    out_str(x, "roles"), out_str(x, "notify"),
+		    out_str(x, "roles"), json_integer_value(json_object_get(x,
+		    "active")) ? "yes" : "no", out_str(x, "notify"),
 		    out_str(x, "email"));
 	table_print(t);
 	json_decref(r);
@@ -74,4 +75,44 @@ cmd_user_notify(struct args *a)
 	    out_str(r, "notify"));
 	json_decref(r);
 	return CMD_OK;
+}
+
+/* One change of access; grantd refuses what would lock everyone out. */
+static int
+cmd_user_access(struct args *a, json_t *body)
+{
+	json_t	*r;
+
+	r = client_call_on("POST", "/v1/users/", a->argv[0], "/access", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("%s is %s, with roles %s.\n", out_str(r, "name"),
+	    json_integer_value(json_object_get(r, "active")) ? "enabled" :
+	    "disabled", out_str(r, "roles"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_user_disable(struct args *a)
+{
+	return cmd_user_access(a, json_pack("{s:b}", "active", 0));
+}
+
+int
+cmd_user_enable(struct args *a)
+{
+	return cmd_user_access(a, json_pack("{s:b}", "active", 1));
+}
+
+int
+cmd_user_role(struct args *a)
+{
+	if (!args_has(a, "set"))
+		return cmd_usage_error("user role needs --set ROLE[,ROLE]");
+	return cmd_user_access(a, json_pack("{s:s}", "roles",
+	    args_get(a, "set")));
 }

@@ -93,6 +93,14 @@ static const struct cmd_entry cmd_table[] = {
 	{ "user", "notify", "NAME --digest daily|immediate|off", "digest=", 1, 1,
 	    "Choose how a user hears about work: one daily digest, each "
 	    "event at once, or not at all.", cmd_user_notify },
+	{ "user", "disable", "NAME", "", 1, 1,
+	    "Revoke a user's access at once; their history stays. The last "
+	    "admin cannot be disabled.", cmd_user_disable },
+	{ "user", "enable", "NAME", "", 1, 1,
+	    "Give a disabled user their access back.", cmd_user_enable },
+	{ "user", "role", "NAME --set ROLE[,ROLE]", "set=", 1, 1,
+	    "Replace a user's roles. The last admin keeps admin.",
+	    cmd_user_role },
 
 	{ "outbox", "list", "[--failed | --state STATE] [--reference REF]",
 	    "failed,state=,reference=", 0, 0,
