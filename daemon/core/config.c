@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "core/core.h"
-#include "api/api.h"
 #include "mail/mail.h"
 #include "mail/template.h"
 

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "core/core.h"
-#include "api/api.h"
 #include "mail/mail.h"
 #include "domain/domain.h"
 

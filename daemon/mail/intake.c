@@ -14,7 +14,6 @@
 #include <mysqld_error.h>
 
 #include "core/core.h"
-#include "api/api.h"
 #include "mail/mail.h"
 #include "domain/domain.h"
 #include "mail/mime.h"

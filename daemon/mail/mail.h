@@ -50,6 +50,7 @@ struct outbox_new {
 	json_t		*vars;
 };
 long long	 outbox_queue(const struct outbox_new *);
+int		 outbox_template_is_staff(const char *);
 void		 outbox_start(struct event_base *);
 void		 outbox_kick(void);
 void		 outbox_stop(void);

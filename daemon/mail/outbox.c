@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "core/core.h"
-#include "api/api.h"
 #include "mail/mail.h"
 #include "domain/domain.h"
 #include "mail/template.h"
@@ -119,6 +118,27 @@ outbox_record(long long id, const char *state, const char *error,
 		    db_last_error());
 }
 
+/*
+ * Mail to staff (alerts, digests) is never itself the subject of a staff
+ * alert: the outbox tells staff of failures through staff_notify, which
+ * queues staff mail, so a failed alert that raised an alert could loop.
+ * Its failure is logged instead, where an administrator will see it.
+ */
+static const char *outbox_staff_templates[] = {
+	"staff-alert", "staff-digest", NULL
+};
+
+int
+outbox_template_is_staff(const char *template)
+{
+	const char	**t;
+
+	for (t = outbox_staff_templates; template != NULL && *t != NULL; t++)
+		if (strcmp(*t, template) == 0)
+			return 1;
+	return 0;
+}
+
 /* A failed message: mark it, and tell the officers in the same commit. */
 static void
 outbox_fail(long long id, const char *error)
@@ -130,9 +150,11 @@ outbox_fail(long long id, const char *error)
 	row = db_query_row("SELECT to_addr, template, reference FROM outbox "
 	    "WHERE id = ?", "i", (int64_t)id);
 	outbox_record(id, "failed", error, 0);
-	/* A failed note to staff is not itself worth a note: no loops. */
-	if (row != NULL && !json_is_null(row) && strncmp(json_string_value(
-	    json_object_get(row, "template")), "staff-", 6) != 0)
+	if (row != NULL && !json_is_null(row) && outbox_template_is_staff(
+	    json_string_value(json_object_get(row, "template"))))
+		log_warnx("outbox: staff email %lld to %s failed: %s", id,
+		    json_string_value(json_object_get(row, "to_addr")), error);
+	else if (row != NULL && !json_is_null(row))
 		staff_notify(ROLE_OFFICER | ROLE_ADMIN, "Email %lld (%s%s%s) to "
 		    "%s failed: %s", id, json_string_value(json_object_get(row,
 		    "template")), json_is_string(json_object_get(row,

@@ -105,6 +105,23 @@ same "digest counts both" "grantd: 2 things need you" "$OUT"
 ok "nothing left to digest" $GRANTCTL notify digests
 same "none" "0 digests queued." "$OUT"
 
+# A staff alert that cannot be delivered raises no alert of its own (it
+# would loop): it is logged, and nobody is mailed about it.
+ok "an officer whose address is refused" $GRANTCTL user add sam \
+    --uid 5002 --role officer --email reject-sam@example.org
+ok "who wants to know at once" $GRANTCTL user notify sam --digest immediate
+events=$(sql "SELECT COUNT(*) FROM staff_events")
+ok "a failure to alert about" $GRANTCTL outbox test --to reject3@example.org
+wait_for "sam's alert failed" 10 sh -c "$GRANTCTL outbox list --failed | grep -q reject-sam@example.org"
+sleep 2
+same "one alert to sam, not an alert about the alert" "1" \
+    "$(sql "SELECT COUNT(*) FROM outbox WHERE to_addr = 'reject-sam@example.org'")"
+same "priya's digest holds only the first failure" "$((events + 1))" \
+    "$(sql "SELECT COUNT(*) FROM staff_events")"
+run grep -c "outbox: staff email .* to reject-sam@example.org failed" "$T/grantd.log"
+same "the failure is logged instead" "1" "$OUT"
+ok "sam leaves" $GRANTCTL user disable sam
+
 # The SMTP server down: messages wait, then all arrive, once each.
 stop_smtp
 before=$(count_smtp)
