@@ -27,7 +27,7 @@ const char	*date_format_local_input(time_t, char *, size_t);
 int		 date_year_local(time_t);
 void		 date_today_local(char *, size_t, int *);
 
-/* state.c: the lifecycles named in DESIGN.md, as tables of legal moves. */
+/* state.c: the lifecycles of HACKING.md, as tables of legal moves. */
 enum state_machine {
 	STATE_ROUND,
 	STATE_APPLICATION,

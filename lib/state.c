@@ -1,5 +1,5 @@
 /*
- * state.c: the lifecycles of DESIGN.md as tables, so the daemon, the tests
+ * state.c: the lifecycles of HACKING.md as tables, so the daemon, the tests
  * and any later front end agree on which moves are legal.
  */
 #include <string.h>

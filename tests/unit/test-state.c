@@ -1,4 +1,4 @@
-/* test-state.c: the lifecycles allow exactly the moves DESIGN.md names. */
+/* test-state.c: the lifecycles allow exactly the moves HACKING.md names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
