@@ -39,6 +39,10 @@ void		 api_error(struct api_req *, int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 api_db_error(struct api_req *);
 void		 api_fail(struct api_req *, const struct dom_err *);
+void		 api_result(struct api_req *, int, json_t *,
+		     const struct dom_err *);
+void		 api_list(struct api_req *, const char *, json_t *,
+		     const struct dom_err *);
 const char	*api_query(struct api_req *, const char *);
 const char	*api_str(struct api_req *, const char *);
 int		 api_money(struct api_req *, const char *, int, int64_t *);

@@ -6,26 +6,18 @@
 static void
 api_app_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = app_list(api_query(r, "round"), api_query(r, "state"),
-	    &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "applications", rows));
+	api_list(r, "applications", app_list(api_query(r, "round"),
+	    api_query(r, "state"), &e), &e);
 }
 
 static void
 api_app_show(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*app;
+	struct dom_err	e;
 
-	if ((app = app_show(r->parts[2], &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, app);
+	api_result(r, 200, app_show(r->parts[2], &e), &e);
 }
 
 static void

@@ -29,13 +29,9 @@ api_budget_transfer(struct api_req *r)
 static void
 api_budget_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = budget_transfers(0, &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "transfers", rows));
+	api_list(r, "transfers", budget_transfers(0, &e), &e);
 }
 
 const struct api_route api_budget_routes[] = {

@@ -22,25 +22,17 @@ api_fund_create(struct api_req *r)
 static void
 api_fund_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = fund_list(&e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "funds", rows));
+	api_list(r, "funds", fund_list(&e), &e);
 }
 
 static void
 api_fund_show(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*fund;
+	struct dom_err	e;
 
-	if ((fund = fund_show(r->parts[2], &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, fund);
+	api_result(r, 200, fund_show(r->parts[2], &e), &e);
 }
 
 const struct api_route api_fund_routes[] = {

@@ -28,13 +28,9 @@ api_intake_poll(struct api_req *r)
 static void
 api_quarantine_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = quarantine_list(&e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "messages", rows));
+	api_list(r, "messages", quarantine_list(&e), &e);
 }
 
 static int

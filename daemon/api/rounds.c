@@ -33,26 +33,18 @@ api_round_create(struct api_req *r)
 static void
 api_round_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = round_list(api_query(r, "fund"), api_query(r, "state"),
-	    &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "rounds", rows));
+	api_list(r, "rounds", round_list(api_query(r, "fund"),
+	    api_query(r, "state"), &e), &e);
 }
 
 static void
 api_round_show(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*round;
+	struct dom_err	e;
 
-	if ((round = round_show(r->parts[2], &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, round);
+	api_result(r, 200, round_show(r->parts[2], &e), &e);
 }
 
 /* POST /v1/rounds/CODE/transition {"to": "open"} */

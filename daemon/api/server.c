@@ -107,6 +107,26 @@ api_fail(struct api_req *r, const struct dom_err *e)
 	}
 }
 
+/* The answer of a module call: body, or the refusal in e if it is NULL. */
+void
+api_result(struct api_req *r, int status, json_t *body,
+    const struct dom_err *e)
+{
+	if (body == NULL)
+		api_fail(r, e);
+	else
+		api_reply(r, status, body);
+}
+
+/* A list from a module, as {"key": [...]}, or the refusal in e. */
+void
+api_list(struct api_req *r, const char *key, json_t *rows,
+    const struct dom_err *e)
+{
+	api_result(r, 200, rows != NULL ? json_pack("{s:o}", key, rows) : NULL,
+	    e);
+}
+
 const char *
 api_query(struct api_req *r, const char *key)
 {

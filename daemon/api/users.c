@@ -30,13 +30,9 @@ api_user_add(struct api_req *r)
 static void
 api_user_list(struct api_req *r)
 {
-	struct dom_err	 e;
-	json_t		*rows;
+	struct dom_err	e;
 
-	if ((rows = user_show(NULL, &e)) == NULL)
-		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:o}", "users", rows));
+	api_list(r, "users", user_show(NULL, &e), &e);
 }
 
 static void

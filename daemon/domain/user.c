@@ -86,41 +86,37 @@ user_from_row(json_t *row, struct user *u)
 	u->active = json_integer_value(json_object_get(row, "active")) != 0;
 }
 
-/* The active user a Unix uid belongs to: 0, or -1 with e filled. */
-int
-user_by_uid(long long uid, struct user *u, struct dom_err *e)
+/*
+ * The user called name (locked, for a change) or, with name NULL, the
+ * active user a Unix uid belongs to. 0, or -1 with e filled.
+ */
+static int
+user_find(const char *name, long long uid, struct user *u, struct dom_err *e)
 {
 	json_t	*row;
 
-	if ((row = db_query_row("SELECT id, name, uid, roles, active FROM users "
-	    "WHERE uid = ? AND active = 1", "i", (int64_t)uid)) == NULL)
+	row = name != NULL ? db_query_row("SELECT id, name, uid, roles, active "
+	    "FROM users WHERE name = ? FOR UPDATE", "s", name) :
+	    db_query_row("SELECT id, name, uid, roles, active FROM users WHERE "
+	    "uid = ? AND active = 1", "i", (int64_t)uid);
+	if (row == NULL)
 		return dom_db_fail(e);
 	if (json_is_null(row)) {
 		json_decref(row);
-		return dom_fail(e, DOM_NOT_FOUND, "uid %lld is not a grantd "
-		    "user", uid);
+		return name != NULL ? dom_fail(e, DOM_NOT_FOUND, "no user %s "
+		    "(grantctl user list shows them)", name) :
+		    dom_fail(e, DOM_NOT_FOUND, "uid %lld is not a grantd user",
+		    uid);
 	}
 	user_from_row(row, u);
 	json_decref(row);
 	return 0;
 }
 
-static int
-user_by_name(const char *name, struct user *u, struct dom_err *e)
+int
+user_by_uid(long long uid, struct user *u, struct dom_err *e)
 {
-	json_t	*row;
-
-	if ((row = db_query_row("SELECT id, name, uid, roles, active FROM users "
-	    "WHERE name = ? FOR UPDATE", "s", name)) == NULL)
-		return dom_db_fail(e);
-	if (json_is_null(row)) {
-		json_decref(row);
-		return dom_fail(e, DOM_NOT_FOUND, "no user %s (grantctl user "
-		    "list shows them)", name);
-	}
-	user_from_row(row, u);
-	json_decref(row);
-	return 0;
+	return user_find(NULL, uid, u, e);
 }
 
 static int
@@ -214,7 +210,7 @@ user_notify(const char *actor, const char *name, const char *how,
 		    "or off");
 	if (db_begin() == -1)
 		return dom_db_fail(e);
-	if (user_by_name(name, &u, e) == -1)
+	if (user_find(name, 0, &u, e) == -1)
 		return -1;
 	if (db_exec("UPDATE users SET notify = ? WHERE id = ?", "si", how,
 	    (int64_t)u.id) == -1 || audit_append(actor, "user.notify", name,
@@ -268,7 +264,7 @@ user_set_access(const char *actor, const char *name, int active,
 
 	if (db_begin() == -1)
 		return dom_db_fail(e);
-	if (user_by_name(name, &u, e) == -1)
+	if (user_find(name, 0, &u, e) == -1)
 		return -1;
 	roles = u.roles;
 	if (rolestr != NULL && roles_parse(rolestr, &roles, err, sizeof err)
