@@ -207,16 +207,18 @@ static char *
 template_partial_read(const char *dir, const char *override,
     const char *name, char *err, size_t errlen)
 {
-	char	*path, *text = NULL;
+	char	*path = NULL, *text = NULL;
 	size_t	 len;
 
 	if (override != NULL) {
 		xasprintf(&path, "%s/partials/%s.txt", override, name);
-		text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len);
-		if (text == NULL)
+		if ((text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len)) ==
+		    NULL && errno == ENOENT) {
 			free(path);
+			path = NULL;
+		}
 	}
-	if (text == NULL) {
+	if (path == NULL) {	/* none of the funder's own: the shipped one */
 		xasprintf(&path, "%s/partials/%s.txt", dir, name);
 		text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len);
 	}
@@ -291,6 +293,7 @@ template_read(const char *from, const char *dir, const char *override,
 {
 	char	*path, *text, *nl, *subject, *body;
 	size_t	 len;
+	int	 body_line;
 
 	xasprintf(&path, "%s/%s.txt", from, name);
 	if ((text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len)) == NULL) {
@@ -325,12 +328,17 @@ template_read(const char *from, const char *dir, const char *override,
 		    path);
 		goto fail;
 	}
+	body_line = template_line_of(text, body);
 	if (template_check_text(path, 1, subject, err, errlen) == -1 ||
-	    template_check_text(path, template_line_of(text, body), body, err,
-	    errlen) == -1 ||
-	    (body = template_partials(path, template_line_of(text, body), body,
-	    dir, override, err, errlen)) == NULL)
+	    template_check_text(path, body_line, body, err, errlen) == -1 ||
+	    (body = template_partials(path, body_line, body, dir, override, err,
+	    errlen)) == NULL)
 		goto fail;
+	/* Again with the partials in: a partial adds to the nesting. */
+	if (template_check_text(path, body_line, body, err, errlen) == -1) {
+		free(body);
+		goto fail;
+	}
 	template_standalone(body);
 	t->name = xstrdup(name);
 	t->subject = xstrdup(subject);

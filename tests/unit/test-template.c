@@ -193,6 +193,18 @@ test_bad_partial(void **state)
 	assert_int_equal(template_load_all(TEMPLATES_DIR, override, err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "on a line of its own"));
+	/* The shipped partial opens two sections; inside three, too deep. */
+	write_file("test-message.txt", "Subject: t\n{{#items}}\n{{#criteria}}"
+	    "\n{{#tranches}}\n{{>understood}}\n{{/tranches}}\n{{/criteria}}\n"
+	    "{{/items}}\n");
+	assert_int_equal(template_load_all(TEMPLATES_DIR, override, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "nested too deep"));
+	/* Two deep is within the four allowed. */
+	write_file("test-message.txt", "Subject: t\n{{#items}}\n{{#criteria}}"
+	    "\n{{>understood}}\n{{/criteria}}\n{{/items}}\n");
+	if (template_load_all(TEMPLATES_DIR, override, err, sizeof err) == -1)
+		fail_msg("%s", err);
 }
 
 int
