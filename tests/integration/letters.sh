@@ -1,6 +1,7 @@
 # letters.sh: the first reply to each application, as grantd really sends
-# it (acknowledgement, incomplete, ineligible, round closed), for a fund,
-# round, applicants and organisations named with £, é, Ū, ’ and Urdu; and
+# it (acknowledgement, incomplete, ineligible, round closed; and the blank
+# form and the test message), for a fund, round, applicants and
+# organisations named with £, é, Ū, ’ and Urdu; and
 # a round-closed letter whose text has only £ and é, so that it all fits in
 # ISO-8859-1 (where a '£' once went out as the byte 0xA3): it too must go
 # out as UTF-8.
@@ -82,6 +83,15 @@ letter() {
 		fail "$1 reads as strict UTF-8" "$(cat "$T/stderr")"
 	fi
 }
+
+mail 0.z "Ūzma Café — عظمیٰ" uzma@example.org <<'TEXT'
+Hello — how does our café’s £ club apply? سلام
+TEXT
+letter application-form uzma@example.org
+
+ok "send a test message" $GRANTCTL outbox test --to test@example.org \
+    --name "Zoë’s Ūnion — زویا" --note "£5, café, Ū, ’ and اردو"
+letter test-message test@example.org
 
 mail 1.a "Zoë Ūlfat — زویا" zoe@example.org <<'FORM'
 Organisation name: Ūrdu Café’s £1 Club — اردو کیفے
