@@ -193,7 +193,7 @@ app_letter_vars(long long app_id)
 		strftime(d + strlen(d), sizeof d - strlen(d), "%B %Y", &tm);
 		json_object_set_new(vars, "decision_date", json_string(d));
 	}
-	json_object_set_new(vars, "understood", app_understood(fields));
+	app_set_understood(vars, fields, 0);
 	json_object_set_new(vars, "problems", json_loads(S("problems"), 0,
 	    NULL));
 	if (S("reason"))
@@ -223,6 +223,30 @@ app_rules(long long round_id, struct form_rules *rules, json_t **prio)
 	rules->min_award = json_integer_value(json_object_get(r, "mina"));
 	rules->priorities = *prio;
 	json_decref(r);
+	return 0;
+}
+
+/*
+ * What every first reply shows of the form: "understood", and "form_read"
+ * to say there is anything to show. With a round, priorities answered by
+ * number are named, as app_assess() stores them.
+ */
+int
+app_set_understood(json_t *vars, json_t *fields, long long round_id)
+{
+	struct form_rules	 rules;
+	json_t			*prio = NULL, *list;
+
+	if (round_id > 0) {
+		if (app_rules(round_id, &rules, &prio) == -1)
+			return -1;
+		json_decref(form_problems(fields, &rules));
+		json_decref(prio);
+	}
+	list = app_understood(fields);
+	json_object_set_new(vars, "form_read", json_boolean(
+	    json_array_size(list) > 0));
+	json_object_set_new(vars, "understood", list);
 	return 0;
 }
 

@@ -119,6 +119,7 @@ int		 app_assess(long long, long long, const char *, json_t *,
 		     const char *, char *, size_t);
 json_t		*app_letter_vars(long long);
 json_t		*app_understood(json_t *);
+int		 app_set_understood(json_t *, json_t *, long long);
 long long	 app_officer(long long);
 
 /* application-store.c */

@@ -284,8 +284,9 @@ intake_round(const struct intake_conf *in, json_t **next)
 	    "UTC_TIMESTAMP(6) AND (r.closes_at IS NULL OR r.closes_at > "
 	    "UTC_TIMESTAMP(6))) AS is_open, r.closes_at FROM rounds r JOIN "
 	    "funds f ON f.id = r.fund_id WHERE r.code = ? OR (f.code = ? AND "
-	    "r.state = 'open') ORDER BY r.code = ? DESC, r.opens_at DESC "
-	    "LIMIT 1", "sss", in->round, in->round, in->round);
+	    "r.state <> 'draft') ORDER BY r.code = ? DESC, r.state = 'open' "
+	    "DESC, r.opens_at DESC LIMIT 1", "sss", in->round, in->round,
+	    in->round);
 	if (r == NULL)
 		return NULL;
 	if (!json_is_null(r) && json_integer_value(json_object_get(r,
@@ -385,7 +386,12 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 				json_object_set_new(vars, "next_round_opens",
 				    json_string(date_format_local(t, d, sizeof d)));
 		}
-		rc = intake_record(c, "closed-round", 0) == -1 ||
+		/* Says what was read, so nothing need be guessed next time. */
+		fields = intake_form(c->m);
+		rc = app_set_understood(vars, fields, json_is_null(round) ? 0 :
+		    json_integer_value(json_object_get(round, "id")));
+		json_decref(fields);
+		rc = rc == -1 || intake_record(c, "closed-round", 0) == -1 ||
 		    intake_attachments(c, NULL) == -1 ||
 		    intake_answer(c, "round-closed", NULL, vars) == -1 ? -1 : 0;
 		goto out;

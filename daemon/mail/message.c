@@ -28,14 +28,49 @@ message_header_value(const char *s)
 	return out;
 }
 
+/*
+ * Names are encoded as UTF-8: left to itself GMime picks the smallest
+ * charset for each run of words (ISO-8859-4 for "Café Ūnion"), which is
+ * valid but surprises the mail programs that show it wrongly.
+ */
 static void
 message_add_mailbox(GMimeMessage *msg, GMimeAddressType type,
     const char *name, const char *addr)
 {
-	char	*n = message_header_value(name);
+	InternetAddress	*ia;
+	char		*n = message_header_value(name);
 
-	g_mime_message_add_mailbox(msg, type, n != NULL ? n : "", addr);
+	ia = internet_address_mailbox_new(n != NULL ? n : "", addr);
+	internet_address_set_charset(ia, "utf-8");
+	internet_address_list_add(g_mime_message_get_addresses(msg, type), ia);
+	g_object_unref(ia);
 	free(n);
+}
+
+/*
+ * The body as the UTF-8 it is, labelled UTF-8. g_mime_text_part_set_text()
+ * would convert it to the "best" charset (ISO-8859-1 for a '£'), and a
+ * charset set afterwards only relabels those bytes.
+ */
+static GMimePart *
+message_body_part(const char *body)
+{
+	GMimeTextPart		*part;
+	GMimeStream		*stream;
+	GMimeDataWrapper	*content;
+
+	part = g_mime_text_part_new_with_subtype("plain");
+	stream = g_mime_stream_mem_new_with_buffer(body, strlen(body));
+	content = g_mime_data_wrapper_new_with_stream(stream,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(GMIME_PART(part), content);
+	g_object_unref(content);
+	g_object_unref(stream);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset",
+	    "utf-8");
+	g_mime_part_set_content_encoding(GMIME_PART(part),
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return GMIME_PART(part);
 }
 
 static void
@@ -73,7 +108,7 @@ char *
 message_build(const struct message_spec *m, int crlf, size_t *len)
 {
 	GMimeMessage		*msg;
-	GMimeTextPart		*part;
+	GMimePart		*part;
 	GMimeStream		*mem;
 	GMimeFormatOptions	*opts;
 	GByteArray		*bytes;
@@ -107,11 +142,7 @@ message_build(const struct message_spec *m, int crlf, size_t *len)
 	}
 	message_set_header(msg, "Auto-Submitted", m->auto_submitted);
 
-	part = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(part, m->body);
-	g_mime_text_part_set_charset(part, "utf-8");
-	g_mime_part_set_content_encoding(GMIME_PART(part),
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	part = message_body_part(m->body);
 	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
 	g_object_unref(part);
 

@@ -16,6 +16,8 @@
 
 #define TEMPLATE_MAX_SIZE	(64 * 1024)
 #define TEMPLATE_MAX_DEPTH	4
+#define TEMPLATE_NAME_MAX	40
+#define TEMPLATE_PARTIAL_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789-"
 
 /* Every letter grantd writes; each must exist when grantd starts. */
 static const char *template_required[] = {
@@ -34,7 +36,8 @@ static const char *template_names[] = {
 	/* the applicant and the application */
 	"reference", "organisation", "contact_name", "email", "project_title",
 	"summary", "amount", "amount_requested", "received", "problems",
-	"reason", "understood", "label", "value", "refused_files",
+	"reason", "understood", "form_read", "label", "value",
+	"refused_files",
 	/* the fund, the round and the named officer */
 	"fund_name", "fund_email", "round_title", "round_code", "closes",
 	"opens", "max_award", "priorities", "next_round_title",
@@ -97,9 +100,14 @@ template_check_text(const char *where, int first_line, const char *text,
 		}
 		const char *name = open + 2;
 		char kind = *name;
-		if (kind == '#' || kind == '^' || kind == '/')
+		if (kind == '#' || kind == '^' || kind == '/' || kind == '>')
 			name++;
 		size_t len = (size_t)(close - name);
+		if (kind == '>' && len > 0 && len <= TEMPLATE_NAME_MAX &&
+		    strspn(name, TEMPLATE_PARTIAL_CHARS) == len) {
+			p = close + 2;	/* template_partials() reads it */
+			continue;
+		}
 		if (len == 0 || !template_name_known(name, len)) {
 			errfmt(err, errlen, "%s:%d: unknown placeholder "
 			    "'{{%.*s}}'", where, line, (int)(close - open - 2),
@@ -134,24 +142,47 @@ template_check_text(const char *where, int first_line, const char *text,
 }
 
 /*
+ * How long the section tag alone on line is, counting its indentation,
+ * trailing blanks and newline; 0 if the line holds anything else.
+ */
+static size_t
+template_standalone_len(const char *line)
+{
+	const char	*tag = line + strspn(line, " \t"), *close, *end;
+
+	if (tag[0] != '{' || tag[1] != '{' || tag[2] == '\0' ||
+	    strchr("#^/", tag[2]) == NULL ||
+	    (close = strstr(tag + 3, "}}")) == NULL)
+		return 0;
+	end = close + 2 + strspn(close + 2, " \t\r");
+	if (*end != '\n' && *end != '\0')
+		return 0;
+	/* One tag only: "{{#a}}{{/a}}" renders something or nothing inline. */
+	for (const char *q = tag + 2; q < close; q++)
+		if (*q == '\n' || (q[0] == '{' && q[1] == '{'))
+			return 0;
+	return (size_t)(end - line) + (*end == '\n');
+}
+
+/*
  * A section tag alone on its line leaves no blank line behind: drop the
- * line's indentation and newline, so lists render one item per line.
+ * line's indentation, trailing blanks and newline, so lists render one
+ * item a line, in nested sections as at the top.
  */
 static void
 template_standalone(char *text)
 {
 	char	*line = text, *nl, *tag, *out = text;
-	size_t	 n;
+	size_t	 n, taglen;
 
 	while (*line != '\0') {
 		nl = strchr(line, '\n');
 		n = nl != NULL ? (size_t)(nl - line + 1) : strlen(line);
-		tag = line + strspn(line, " \t");
-		if ((tag[0] == '{' && tag[1] == '{' && strchr("#^/", tag[2]) &&
-		    nl != NULL && strstr(tag, "}}") == nl - 2 &&
-		    strstr(tag + 2, "{{") == NULL)) {
-			memmove(out, tag, (size_t)(nl - tag));
-			out += nl - tag;
+		if (template_standalone_len(line) > 0) {
+			tag = line + strspn(line, " \t");
+			taglen = (size_t)(strstr(tag, "}}") + 2 - tag);
+			memmove(out, tag, taglen);
+			out += taglen;
 		} else {
 			memmove(out, line, n);
 			out += n;
@@ -171,15 +202,100 @@ template_line_of(const char *text, const char *at)
 	return line;
 }
 
-/* Read dir/name.txt: "Subject: ..." (or the bare subject), then the body. */
+/* partials/name.txt from the override directory if it has one there. */
+static char *
+template_partial_read(const char *dir, const char *override,
+    const char *name, char *err, size_t errlen)
+{
+	char	*path = NULL, *text = NULL;
+	size_t	 len;
+
+	if (override != NULL) {
+		xasprintf(&path, "%s/partials/%s.txt", override, name);
+		if ((text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len)) ==
+		    NULL && errno == ENOENT) {
+			free(path);
+			path = NULL;
+		}
+	}
+	if (path == NULL) {	/* none of the funder's own: the shipped one */
+		xasprintf(&path, "%s/partials/%s.txt", dir, name);
+		text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len);
+	}
+	if (text == NULL)
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
+	else if (len > TEMPLATE_MAX_SIZE)
+		errfmt(err, errlen, "%s: larger than %d bytes", path,
+		    TEMPLATE_MAX_SIZE);
+	else if (strstr(text, "{{>") != NULL)
+		errfmt(err, errlen, "%s: a partial cannot include another",
+		    path);
+	else if (template_check_text(path, 1, text, err, errlen) == 0) {
+		free(path);
+		return text;
+	}
+	free(text);
+	free(path);
+	return NULL;
+}
+
+/*
+ * Put each {{>name}} line's partial in its place, so one block of text
+ * (what we understood from a form) is written once for several letters.
+ * The partial is checked on its own: its sections open and close in it.
+ */
+static char *
+template_partials(const char *path, int first_line, const char *body,
+    const char *dir, const char *override, char *err, size_t errlen)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	const char	*line = body, *nl, *tag, *close, *end;
+	char		 name[TEMPLATE_NAME_MAX + 1], *part;
+	size_t		 n;
+	int		 lineno = first_line;
+
+	strbuf_add(&b, "", 0);
+	for (; *line != '\0'; line += n, lineno++) {
+		nl = strchr(line, '\n');
+		n = nl != NULL ? (size_t)(nl - line + 1) : strlen(line);
+		if ((tag = strstr(line, "{{>")) == NULL || tag >= line + n) {
+			strbuf_add(&b, line, n);
+			continue;
+		}
+		close = strstr(tag, "}}");	/* checked: it closes */
+		end = close + 2 + strspn(close + 2, " \t\r");
+		if (tag != line + strspn(line, " \t") ||
+		    (*end != '\n' && *end != '\0')) {
+			errfmt(err, errlen, "%s:%d: a partial must be on a line "
+			    "of its own", path, lineno);
+			goto fail;
+		}
+		snprintf(name, sizeof name, "%.*s", (int)(close - tag - 3),
+		    tag + 3);
+		if ((part = template_partial_read(dir, override, name, err,
+		    errlen)) == NULL)
+			goto fail;
+		strbuf_add(&b, part, strlen(part));
+		if (*part != '\0' && part[strlen(part) - 1] != '\n')
+			strbuf_add(&b, "\n", 1);
+		free(part);
+	}
+	return b.s;
+fail:
+	free(b.s);
+	return NULL;
+}
+
+/* Read from/name.txt: "Subject: ..." (or the bare subject), then the body. */
 static int
-template_read(const char *dir, const char *name, struct template *t,
-    char *err, size_t errlen)
+template_read(const char *from, const char *dir, const char *override,
+    const char *name, struct template *t, char *err, size_t errlen)
 {
 	char	*path, *text, *nl, *subject, *body;
 	size_t	 len;
+	int	 body_line;
 
-	xasprintf(&path, "%s/%s.txt", dir, name);
+	xasprintf(&path, "%s/%s.txt", from, name);
 	if ((text = file_read(path, TEMPLATE_MAX_SIZE + 1, &len)) == NULL) {
 		errfmt(err, errlen, "%s: %s", path, strerror(errno));
 		free(path);
@@ -207,14 +323,26 @@ template_read(const char *dir, const char *name, struct template *t,
 		errfmt(err, errlen, "%s:1: the subject line is empty", path);
 		goto fail;
 	}
-	if (template_check_text(path, 1, subject, err, errlen) == -1 ||
-	    template_check_text(path, template_line_of(text, body), body, err,
-	    errlen) == -1)
+	if (strstr(subject, "{{>") != NULL) {
+		errfmt(err, errlen, "%s:1: a partial cannot be in the subject",
+		    path);
 		goto fail;
+	}
+	body_line = template_line_of(text, body);
+	if (template_check_text(path, 1, subject, err, errlen) == -1 ||
+	    template_check_text(path, body_line, body, err, errlen) == -1 ||
+	    (body = template_partials(path, body_line, body, dir, override, err,
+	    errlen)) == NULL)
+		goto fail;
+	/* Again with the partials in: a partial adds to the nesting. */
+	if (template_check_text(path, body_line, body, err, errlen) == -1) {
+		free(body);
+		goto fail;
+	}
 	template_standalone(body);
 	t->name = xstrdup(name);
 	t->subject = xstrdup(subject);
-	t->body = xstrdup(body);
+	t->body = body;
 	t->path = path;
 	free(text);
 	return 0;
@@ -277,8 +405,8 @@ template_load_all(const char *dir, const char *override, char *err,
 	for (i = 0; template_required[i] != NULL; i++) {
 		from = override != NULL && template_file_exists(override,
 		    template_required[i]) ? override : dir;
-		if (template_read(from, template_required[i], &set[n], err,
-		    errlen) == -1) {
+		if (template_read(from, dir, override, template_required[i],
+		    &set[n], err, errlen) == -1) {
 			template_free_set(set, n);
 			return -1;
 		}
@@ -473,9 +601,12 @@ static const char template_sample[] = "{"
     "\"officer_name\": \"Priya Shah\", \"officer_email\": \"priya@example.org\","
     "\"decision_date\": \"28 Feb 2027\","
     "\"problems\": [\"Postcode is missing\", \"Amount requested is missing\"],"
+    "\"form_read\": true,"
     "\"understood\": [{\"label\": \"Organisation\", \"value\": \"Riverside Allotment Group\"},"
+    "  {\"label\": \"Project\", \"value\": \"Growing Together\"},"
+    "  {\"label\": \"Priorities\", \"value\": \"Supporting the community to be fit and healthy; Encouraging community participation\"},"
     "  {\"label\": \"Amount requested\", \"value\": \"£450.00\"}],"
-    "\"refused_files\": [],"
+    "\"refused_files\": [\"minutes.pdf is 30.0 MB; the limit is 10.0 MB\"],"
     "\"reason\": \"Individuals cannot apply; a group or organisation must.\","
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
     "\"criteria\": [{\"criterion\": \"Meets a local need\", \"weight\": 40,"

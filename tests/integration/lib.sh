@@ -50,7 +50,7 @@ timeout = 2
 
 [mail]
 transport = ${MAIL_TRANSPORT:-maildir}
-from = Fast Grants <grants@example.org>
+from = ${MAIL_FROM:-Fast Grants <grants@example.org>}
 maildir = $T/sent
 smtp_url = smtp://127.0.0.1:${SMTP_PORT:-1}
 smtp_starttls = off
@@ -220,6 +220,25 @@ sql() {
 # as_nobody CMD...: run as uid 65534, which has no grantd user.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# golden DESC NAME FILE: FILE must equal tests/golden/NAME exactly (a diff
+# if not). With GOLDEN_UPDATE=1 in the environment, FILE becomes the new
+# golden file instead: review the change with git diff before committing.
+golden() {
+	want="$top_srcdir/tests/golden/$2"
+	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+		mkdir -p "$(dirname "$want")"
+		cp "$3" "$want"
+		pass "$1 (golden file $2 written)"
+	elif [ ! -f "$want" ]; then
+		fail "$1" "no golden file tests/golden/$2 (GOLDEN_UPDATE=1 writes it)"
+	elif diff -u "$want" "$3" >"$T/golden.diff"; then
+		pass "$1"
+	else
+		fail "$1" "differs from tests/golden/$2:"
+		sed 's/^/#   /' "$T/golden.diff"
+	fi
 }
 
 finish() {
