@@ -109,6 +109,7 @@ staff_digest_user(long long uid, const char *today)
 	json_t		*u, *events, *items, *e;
 	long long	 digest, maxid = 0;
 	size_t		 i;
+	char		 things[32];
 
 	if (db_begin() == -1)
 		return -1;
@@ -129,13 +130,15 @@ staff_digest_user(long long uid, const char *today)
 		    json_object_get(e, "text")));
 		maxid = json_integer_value(json_object_get(e, "id"));
 	}
+	snprintf(things, sizeof things, "%zu %s", json_array_size(events),
+	    json_array_size(events) == 1 ? "thing needs" : "things need");
 	struct outbox_new n = {
 		.template = "staff-digest",
 		.to_addr = json_string_value(json_object_get(u, "email")),
 		.to_name = json_string_value(json_object_get(u, "name")),
-		.vars = json_pack("{s:O,s:o,s:I}", "user_name",
-		    json_object_get(u, "name"), "items", items, "count",
-		    (json_int_t)json_array_size(events)),
+		.vars = json_pack("{s:O,s:o,s:s}", "user_name",
+		    json_object_get(u, "name"), "items", items, "things_need",
+		    things),
 	};
 	digest = outbox_queue(&n);
 	json_decref(n.vars);

@@ -49,7 +49,7 @@ static const char *template_names[] = {
 	/* monitoring */
 	"return_title", "return_due", "days_overdue",
 	/* staff */
-	"user_name", "items", "text", "count", "note",
+	"user_name", "items", "text", "things_need", "note",
 	NULL
 };
 
@@ -621,7 +621,7 @@ static const char template_sample[] = "{"
     "\"priorities\": [\"Supporting the community to be fit and healthy\","
     "  \"Developing skills of local people\", \"Changing the area for the better\","
     "  \"Encouraging community participation\"],"
-    "\"user_name\": \"priya\", \"count\": 1,"
+    "\"user_name\": \"priya\", \"things_need\": \"1 thing needs\","
     "\"items\": [{\"text\": \"FG-2026-0042 was assigned to you\"}],"
     "\"text\": \"FG-2026-0042 was assigned to you\","
     "\"note\": \"checking the mail set-up\"}";

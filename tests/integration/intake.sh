@@ -287,8 +287,8 @@ has "with its reference" "Subject: [FG-$year-0001] We have your application"
 has "and its organisation" "Oakfield Allotment Society"
 # The named officer hears what is theirs, in one daily digest.
 ok "digests now" $GRANTCTL notify digests
-wait_for "priya's digest" 10 sh -c "grep -l -a 'grantd: .* things need you' '$T'/sent/new/* | xargs grep -l -a 'priya@example.org'"
-D=$(grep -l -a 'things need you' "$T"/sent/new/* | head -1)
+wait_for "priya's digest" 10 sh -c "grep -l -a -E 'grantd: .* (thing needs|things need) you' '$T'/sent/new/* | xargs grep -l -a 'priya@example.org'"
+D=$(grep -l -a -E '(thing needs|things need) you' "$T"/sent/new/* | head -1)
 run cat "$D"
 has "assigned to her" "FG-$year-0001 (Oakfield Allotment Society) was assigned to you: eligible"
 has "the stranger's reply, flagged" "an unverified reply from other@example.com"
