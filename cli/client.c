@@ -177,7 +177,7 @@ client_reply_json(const struct http_reply *r)
 	if (r->status >= 400) {
 		e = json_object_get(reply, "error");
 		fprintf(stderr, "grantctl: %s\n", json_is_string(e) ?
-		    json_string_value(e) : "request failed");
+		    out_escape(json_string_value(e), 0) : "request failed");
 		json_decref(reply);
 		return NULL;
 	}

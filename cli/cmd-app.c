@@ -60,8 +60,11 @@ cmd_app_show(struct args *a)
 	json_object_foreach(fields, key, v) {
 		text = json_is_string(v) ? xstrdup(json_string_value(v)) :
 		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		line = xstrdup(out_escape(text, 1));
+		free(text);
+		text = line;
 		/* Answers over several lines stay in their column. */
-		printf("  %-16s ", key);
+		printf("  %-16s ", out_escape(key, 0));
 		for (line = strtok_r(text, "\n", &save), first = 1; line != NULL;
 		    line = strtok_r(NULL, "\n", &save), first = 0)
 			printf("%*s%s\n", first ? 0 : 19, "", line);
@@ -72,7 +75,7 @@ cmd_app_show(struct args *a)
 	if (json_array_size(json_object_get(r, "problems")) > 0) {
 		printf("\nProblems:\n");
 		json_array_foreach(json_object_get(r, "problems"), i, x)
-			printf("  - %s\n", json_string_value(x));
+			printf("  - %s\n", out_escape(json_string_value(x), 0));
 	}
 	if (json_array_size(json_object_get(r, "attachments")) > 0) {
 		printf("\nAttachments:\n");
