@@ -4,6 +4,7 @@
  * no HTTP library (http.c parses what comes back).
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -18,7 +19,7 @@
 
 #include "grantctl.h"
 
-/* A whole request, grantd's slowest (a round's report) included. */
+/* The whole exchange, connect to last byte; GRANTCTL_TIMEOUT changes it. */
 #define CLIENT_TIMEOUT_MS	120000
 
 const char	*client_socket = GRANT_DEFAULT_SOCKET;
@@ -61,6 +62,7 @@ static int
 client_connect(struct client_conn *c)
 {
 	struct sockaddr_un	sun;
+	struct timeval		tv;
 	int			rc;
 
 	memset(&sun, 0, sizeof sun);
@@ -72,7 +74,12 @@ client_connect(struct client_conn *c)
 	strcpy(sun.sun_path, client_socket);
 	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	/* A Unix connect does not block unless grantd's backlog is full. */
+	/* A Unix connect blocks only while grantd's backlog is full; the
+	 * send timeout bounds that wait too. */
+	tv.tv_sec = c->timeout_ms / 1000;
+	tv.tv_usec = 0;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
+		return -1;
 	do
 		rc = connect(c->fd, (struct sockaddr *)&sun, sizeof sun);
 	while (rc == -1 && errno == EINTR);
@@ -168,7 +175,8 @@ client_reply_json(const struct http_reply *r)
 	json_t		*reply, *e;
 	json_error_t	 jerr;
 
-	reply = json_loadb(r->body.s, r->body.len, 0, &jerr);
+	reply = json_loadb(r->body.s != NULL ? r->body.s : "", r->body.len, 0,
+	    &jerr);
 	if (reply == NULL) {
 		fprintf(stderr, "grantctl: grantd sent a reply that is not "
 		    "JSON (HTTP %d)\n", r->status);
