@@ -1,36 +1,196 @@
-/* client.c: HTTP/JSON to grantd over its Unix socket, through libcurl. */
+/*
+ * client.c: HTTP/JSON to grantd over its Unix socket. A socket, one
+ * request, one reply: grantctl's start-up is most of a command's time, so
+ * no HTTP library (http.c parses what comes back).
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <curl/curl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "grantctl.h"
 
+/* The whole exchange, connect to last byte; GRANTCTL_TIMEOUT changes it. */
+#define CLIENT_TIMEOUT_MS	120000
+
 const char	*client_socket = GRANT_DEFAULT_SOCKET;
 
-struct client_buf {
-	char	*data;
-	size_t	 len;
+struct client_conn {
+	int		 fd;
+	long long	 deadline;	/* CLOCK_MONOTONIC, ms */
+	long		 timeout_ms;
+	char		 err[GRANT_ERRLEN];
 };
 
-static size_t
-client_write_cb(char *ptr, size_t size, size_t n, void *arg)
+static long long
+client_now_ms(void)
 {
-	struct client_buf	*b = arg;
-	size_t			 add = size * n;
-	char			*p;
+	struct timespec	ts;
 
-	if ((p = realloc(b->data, b->len + add + 1)) == NULL)
-		return 0;
-	b->data = p;
-	memcpy(b->data + b->len, ptr, add);
-	b->len += add;
-	b->data[b->len] = '\0';
-	return add;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* GRANTCTL_TIMEOUT (seconds) may shorten or lengthen the wait. */
+static long
+client_timeout_ms(void)
+{
+	const char	*v = getenv("GRANTCTL_TIMEOUT");
+	char		*end;
+	long		 s;
+
+	if (v == NULL || *v == '\0')
+		return CLIENT_TIMEOUT_MS;
+	errno = 0;
+	s = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || s < 1 || s > 86400)
+		return CLIENT_TIMEOUT_MS;
+	return s * 1000;
+}
+
+/* Connected and non-blocking, or -1 with errno set. */
+static int
+client_connect(struct client_conn *c)
+{
+	struct sockaddr_un	sun;
+	struct timeval		tv;
+	int			rc;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(client_socket) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, client_socket);
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	/* A Unix connect blocks only while grantd's backlog is full; the
+	 * send timeout bounds that wait too. */
+	tv.tv_sec = c->timeout_ms / 1000;
+	tv.tv_usec = 0;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
+		return -1;
+	do
+		rc = connect(c->fd, (struct sockaddr *)&sun, sizeof sun);
+	while (rc == -1 && errno == EINTR);
+	if (rc == -1 || fcntl(c->fd, F_SETFL, O_NONBLOCK) == -1)
+		return -1;
+	return 0;
+}
+
+/* Wait for events on the socket until the deadline. 0, or -1 with err. */
+static int
+client_wait(struct client_conn *c, short events)
+{
+	struct pollfd	pfd = { c->fd, events, 0 };
+	long long	left;
+	int		rc;
+
+	for (;;) {
+		if ((left = c->deadline - client_now_ms()) <= 0) {
+			errfmt(c->err, sizeof c->err, "timed out after %ld s",
+			    c->timeout_ms / 1000);
+			return -1;
+		}
+		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (rc > 0)
+			return 0;
+		if (rc == -1 && errno != EINTR) {
+			errfmt(c->err, sizeof c->err, "poll: %s",
+			    strerror(errno));
+			return -1;
+		}
+	}
+}
+
+static int
+client_send(struct client_conn *c, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		/* MSG_NOSIGNAL: a grantd gone away is an error, not SIGPIPE. */
+		w = send(c->fd, p, n, MSG_NOSIGNAL);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w == -1 && errno == EINTR)
+			continue;
+		else if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (client_wait(c, POLLOUT) == -1)
+				return -1;
+		} else {
+			errfmt(c->err, sizeof c->err, "sending the request: %s",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read until the reply is whole or grantd closes. 0, or -1 with err. */
+static int
+client_recv(struct client_conn *c, struct http_reply *r)
+{
+	char	buf[16384];
+	ssize_t	n;
+	int	rc;
+
+	for (;;) {
+		n = read(c->fd, buf, sizeof buf);
+		if (n > 0) {
+			rc = http_reply_feed(r, buf, (size_t)n, c->err,
+			    sizeof c->err);
+			if (rc != 0)
+				return rc == 1 ? 0 : -1;
+		} else if (n == 0)
+			return http_reply_eof(r, c->err, sizeof c->err);
+		else if (errno == EINTR)
+			continue;
+		else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (client_wait(c, POLLIN) == -1)
+				return -1;
+		} else {
+			errfmt(c->err, sizeof c->err, "reading the reply: %s",
+			    strerror(errno));
+			return -1;
+		}
+	}
+}
+
+/* The reply's JSON, or NULL after printing grantd's error or why not. */
+static json_t *
+client_reply_json(const struct http_reply *r)
+{
+	json_t		*reply, *e;
+	json_error_t	 jerr;
+
+	reply = json_loadb(r->body.s != NULL ? r->body.s : "", r->body.len, 0,
+	    &jerr);
+	if (reply == NULL) {
+		fprintf(stderr, "grantctl: grantd sent a reply that is not "
+		    "JSON (HTTP %d)\n", r->status);
+		return NULL;
+	}
+	if (r->status >= 400) {
+		e = json_object_get(reply, "error");
+		fprintf(stderr, "grantctl: %s\n", json_is_string(e) ?
+		    out_escape(json_string_value(e), 0) : "request failed");
+		json_decref(reply);
+		return NULL;
+	}
+	return reply;
+}
 
 /*
  * Call grantd. Returns the reply, or NULL after printing why not (grantd's
@@ -39,55 +199,33 @@ client_write_cb(char *ptr, size_t size, size_t n, void *arg)
 json_t *
 client_call(const char *method, const char *path, json_t *body)
 {
-	CURL			*c;
-	CURLcode		 rc;
-	struct curl_slist	*hdrs = NULL;
-	struct client_buf	 buf = { NULL, 0 };
-	char			 url[1024], *text = NULL;
-	long			 status = 0;
-	json_t			*reply = NULL, *e;
-	json_error_t		 jerr;
+	struct client_conn	 c = { -1, 0, 0, "" };
+	struct http_reply	 r;
+	json_t			*reply = NULL;
+	char			*text = NULL, *req;
+	size_t			 len;
 
-	if ((c = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
-	snprintf(url, sizeof url, "http://grantd%s", path);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, client_socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, client_write_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &buf);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	if (body != NULL || strcmp(method, "GET") != 0) {
-		text = body != NULL ? json_dumps(body, JSON_COMPACT) : xstrdup("{}");
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
-	}
-	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
+	c.timeout_ms = client_timeout_ms();
+	c.deadline = client_now_ms() + c.timeout_ms;
+	if (body != NULL || strcmp(method, "GET") != 0)
+		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
+		    xstrdup("{}");
+	req = http_request(method, path, text, &len);
+	http_reply_init(&r);
+	if (client_connect(&c) == -1)
 		fprintf(stderr, "grantctl: cannot reach grantd at %s: %s "
 		    "(is grantd running? --socket or GRANTD_SOCKET name "
-		    "another socket)\n", client_socket, curl_easy_strerror(rc));
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	reply = json_loadb(buf.data != NULL ? buf.data : "", buf.len, 0, &jerr);
-	if (reply == NULL) {
-		fprintf(stderr, "grantctl: grantd sent a reply that is not "
-		    "JSON (HTTP %ld)\n", status);
-		goto out;
-	}
-	if (status >= 400) {
-		e = json_object_get(reply, "error");
-		fprintf(stderr, "grantctl: %s\n", json_is_string(e) ?
-		    json_string_value(e) : "request failed");
-		json_decref(reply);
-		reply = NULL;
-	}
-out:
-	free(buf.data);
+		    "another socket)\n", client_socket, strerror(errno));
+	else if (client_send(&c, req, len) == -1 || client_recv(&c, &r) == -1)
+		fprintf(stderr, "grantctl: no reply from grantd at %s: %s\n",
+		    client_socket, c.err);
+	else
+		reply = client_reply_json(&r);
+	if (c.fd != -1)
+		close(c.fd);
+	http_reply_free(&r);
+	free(req);
 	free(text);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c);
 	return reply;
 }
 
@@ -99,10 +237,9 @@ client_call_on(const char *method, const char *prefix, const char *code,
 	char	*esc, *path;
 	json_t	*reply;
 
-	esc = curl_easy_escape(NULL, code, 0);
-	xasprintf(&path, "%s%s%s", prefix, esc != NULL ? esc : "",
-	    suffix != NULL ? suffix : "");
-	curl_free(esc);
+	esc = http_escape(code);
+	xasprintf(&path, "%s%s%s", prefix, esc, suffix != NULL ? suffix : "");
+	free(esc);
 	reply = client_call(method, path, body);
 	free(path);
 	return reply;
@@ -126,10 +263,10 @@ client_get_query(const char *path, const struct args *a, ...)
 	while ((name = va_arg(ap, const char *)) != NULL) {
 		if ((value = args_get(a, name)) == NULL)
 			continue;
-		esc = curl_easy_escape(NULL, value, 0);
+		esc = http_escape(value);
 		xasprintf(&tmp, "%s%c%s=%s", url, n++ == 0 ? '?' : '&', name,
-		    esc != NULL ? esc : "");
-		curl_free(esc);
+		    esc);
+		free(esc);
 		free(url);
 		url = tmp;
 	}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "grantctl.h"
 
@@ -31,15 +32,219 @@ cmd_app_list(struct args *a)
 	return CMD_OK;
 }
 
+/*
+ * The form's questions in its order (templates/application-form.txt), with
+ * the reader's field names (daemon/mail/form.c). Where the reader also
+ * kept a typed value (pence, a date), that is what a person is shown.
+ */
+enum app_kind { APP_TEXT, APP_LIST, APP_MONEY, APP_DAY };
+static const struct app_question {
+	const char	*key;
+	const char	*label;
+	enum app_kind	 kind;
+	const char	*typed;		/* the reader's typed value, if any */
+} app_questions[] = {
+	{ "organisation",	"Organisation name",	APP_TEXT,  NULL },
+	{ "org_type",		"Organisation type",	APP_TEXT,  NULL },
+	{ "charity_number",	"Charity number",	APP_TEXT,  NULL },
+	{ "company_number",	"Company number",	APP_TEXT,  NULL },
+	{ "contact_name",	"Contact name",		APP_TEXT,  NULL },
+	{ "email",		"Email",		APP_TEXT,  NULL },
+	{ "phone",		"Phone",		APP_TEXT,  NULL },
+	{ "postcode",		"Postcode",		APP_TEXT,  NULL },
+	{ "project_title",	"Project title",	APP_TEXT,  NULL },
+	{ "summary",		"Project summary",	APP_TEXT,  NULL },
+	{ "priorities",		"Priorities",		APP_LIST,  NULL },
+	{ "amount",		"Amount requested",	APP_MONEY, "amount_pence" },
+	{ "start",		"Start date",		APP_DAY,   "start_date" },
+	{ "end",		"End date",		APP_DAY,   "end_date" },
+	{ "beneficiaries",	"People who will benefit", APP_TEXT, "beneficiaries_count" },
+	{ "budget",		"Budget",		APP_TEXT,  NULL },
+};
+#define APP_LABEL_WIDTH	23	/* "People who will benefit" */
+
+/* A field the reader keeps for itself, not a question on the form. */
+static int
+app_internal(const char *key)
+{
+	size_t	i;
+
+	if (strcmp(key, "unrecognised") == 0)
+		return 1;
+	for (i = 0; i < sizeof app_questions / sizeof app_questions[0]; i++)
+		if (app_questions[i].typed != NULL &&
+		    strcmp(key, app_questions[i].typed) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+app_known(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof app_questions / sizeof app_questions[0]; i++)
+		if (strcmp(key, app_questions[i].key) == 0)
+			return 1;
+	return 0;
+}
+
+/* One answer under its label; an answer's later lines keep its column. */
+static void
+app_answer(const char *label, const char *answer)
+{
+	char	*text, *line, *save;
+	int	 first = 1;
+
+	label = out_escape(label, 0);
+	if ((int)strlen(label) > APP_LABEL_WIDTH) {
+		printf("  %s\n", label);
+		first = 0;
+	} else
+		printf("  %-*s ", APP_LABEL_WIDTH, label);
+	text = xstrdup(out_escape(answer != NULL && *answer != '\0' ? answer :
+	    "-", 1));
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), first = 0)
+		printf("%*s%s\n", first ? 0 : APP_LABEL_WIDTH + 3, "", line);
+	if (first)
+		printf("-\n");
+	free(text);
+}
+
+/* A value as a person reads it: list items on lines, JSON otherwise. */
+static char *
+app_plain(json_t *v)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	json_t		*x;
+	size_t		 i;
+
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_null(v) || v == NULL)
+		return xstrdup("");
+	if (!json_is_array(v))
+		return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	strbuf_add(&b, "", 0);
+	json_array_foreach(v, i, x) {
+		char *item = app_plain(x);
+
+		strbuf_add(&b, i > 0 ? "\n- " : "- ", i > 0 ? 3 : 2);
+		strbuf_add(&b, item, strlen(item));
+		free(item);
+	}
+	return b.s;
+}
+
+/* "2027-02-01" as "1 Feb 2027"; NULL if it is no such date. */
+static const char *
+app_day(json_t *v, char *buf, size_t len)
+{
+	struct tm	tm;
+	int		y, m, d;
+	char		c;
+
+	if (!json_is_string(v) || sscanf(json_string_value(v), "%4d-%2d-%2d%c",
+	    &y, &m, &d, &c) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return NULL;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	snprintf(buf, len, "%d ", d);
+	strftime(buf + strlen(buf), len - strlen(buf), "%b %Y", &tm);
+	return buf;
+}
+
+static void
+app_question(json_t *fields, const struct app_question *q)
+{
+	json_t		*typed = q->typed != NULL ?
+			    json_object_get(fields, q->typed) : NULL;
+	const char	*shown = NULL;
+	char		 buf[64], *text;
+
+	if (q->kind == APP_MONEY && json_is_integer(typed))
+		shown = money_format(json_integer_value(typed), buf, sizeof buf);
+	else if (q->kind == APP_DAY)
+		shown = app_day(typed, buf, sizeof buf);
+	if (shown != NULL) {
+		app_answer(q->label, shown);
+		return;
+	}
+	text = app_plain(json_object_get(fields, q->key));
+	app_answer(q->label, text);
+	free(text);
+}
+
+/* What the reader kept but could not place: [{label, answer}]. */
+static void
+app_unrecognised(json_t *r)
+{
+	json_t	*list, *x;
+	size_t	 i;
+
+	list = json_object_get(r, "unrecognised");
+	if (list == NULL)
+		list = json_object_get(json_object_get(r, "fields"),
+		    "unrecognised");
+	if (json_array_size(list) == 0)
+		return;
+	printf("\nNot understood by the reader:\n");
+	json_array_foreach(list, i, x)
+		app_answer(out_str(x, "label"), out_text(x, "answer"));
+}
+
+static void
+app_form(json_t *r)
+{
+	json_t		*fields = json_object_get(r, "fields"), *v;
+	const char	*key;
+	char		*text;
+	size_t		 i;
+
+	printf("\nWhat the form says:\n");
+	for (i = 0; i < sizeof app_questions / sizeof app_questions[0]; i++)
+		app_question(fields, &app_questions[i]);
+	/* A field this grantctl does not know yet is still shown. */
+	json_object_foreach(fields, key, v) {
+		if (app_known(key) || app_internal(key))
+			continue;
+		text = app_plain(v);
+		app_answer(key, text);
+		free(text);
+	}
+	app_unrecognised(r);
+}
+
+static void
+app_thread(json_t *r)
+{
+	struct table	*t;
+	json_t		*x;
+	size_t		 i;
+	char		 d[64];
+
+	printf("\nThread:\n");
+	t = table_new(6, "WHEN", "DIR", "KIND", "WHO", "STATE", "SUBJECT");
+	json_array_foreach(json_object_get(r, "thread"), i, x)
+		table_add(t, out_date(x, "at", d, sizeof d),
+		    out_str(x, "direction"), out_str(x, "kind"),
+		    out_str(x, "who"), json_is_string(json_object_get(x,
+		    "last_error")) && strcmp(out_str(x, "state"), "sent") != 0 ?
+		    out_str(x, "last_error") : out_str(x, "state"),
+		    out_str(x, "subject"));
+	table_print(t);
+}
+
 int
 cmd_app_show(struct args *a)
 {
-	json_t		*r, *x, *fields, *v;
+	json_t		*r, *x;
 	struct table	*t;
-	const char	*key;
 	size_t		 i;
-	char		*text, *line, *save, m[MONEY_BUFLEN], d[64];
-	int		 first;
+	char		 m[MONEY_BUFLEN], d[64];
 
 	r = client_call_on("GET", "/v1/applications/", a->argv[0], NULL, NULL);
 	if (r == NULL)
@@ -55,24 +260,11 @@ cmd_app_show(struct args *a)
 	out_field("amount", out_money(r, "amount_requested", m, sizeof m));
 	if (json_is_string(json_object_get(r, "reason")))
 		out_field("reason", out_str(r, "reason"));
-	printf("\nWhat the form says:\n");
-	fields = json_object_get(r, "fields");
-	json_object_foreach(fields, key, v) {
-		text = json_is_string(v) ? xstrdup(json_string_value(v)) :
-		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		/* Answers over several lines stay in their column. */
-		printf("  %-16s ", key);
-		for (line = strtok_r(text, "\n", &save), first = 1; line != NULL;
-		    line = strtok_r(NULL, "\n", &save), first = 0)
-			printf("%*s%s\n", first ? 0 : 19, "", line);
-		if (*text == '\0')
-			printf("\n");
-		free(text);
-	}
+	app_form(r);
 	if (json_array_size(json_object_get(r, "problems")) > 0) {
 		printf("\nProblems:\n");
 		json_array_foreach(json_object_get(r, "problems"), i, x)
-			printf("  - %s\n", json_string_value(x));
+			printf("  - %s\n", out_escape(json_string_value(x), 0));
 	}
 	if (json_array_size(json_object_get(r, "attachments")) > 0) {
 		printf("\nAttachments:\n");
@@ -84,16 +276,7 @@ cmd_app_show(struct args *a)
 			    out_str(x, "refused_reason") : "kept");
 		table_print(t);
 	}
-	printf("\nThread:\n");
-	t = table_new(6, "WHEN", "DIR", "KIND", "WHO", "STATE", "SUBJECT");
-	json_array_foreach(json_object_get(r, "thread"), i, x)
-		table_add(t, out_date(x, "at", d, sizeof d),
-		    out_str(x, "direction"), out_str(x, "kind"),
-		    out_str(x, "who"), json_is_string(json_object_get(x,
-		    "last_error")) && strcmp(out_str(x, "state"), "sent") != 0 ?
-		    out_str(x, "last_error") : out_str(x, "state"),
-		    out_str(x, "subject"));
-	table_print(t);
+	app_thread(r);
 	json_decref(r);
 	return CMD_OK;
 }

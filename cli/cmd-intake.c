@@ -79,7 +79,7 @@ cmd_quarantine_show(struct args *a)
 	out_field("mailbox", out_str(r, "source"));
 	out_field("state", out_str(r, "state"));
 	out_field("reason", out_str(r, "reason"));
-	printf("\n%s\n", out_str(r, "raw"));
+	printf("\n%s\n", out_text(r, "raw"));
 	json_decref(r);
 	return CMD_OK;
 }

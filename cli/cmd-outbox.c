@@ -61,7 +61,7 @@ cmd_outbox_show(struct args *a)
 	out_field("sent", out_date(r, "sent_at", d, sizeof d));
 	out_field("tries", out_str(r, "attempts"));
 	out_field("problem", out_str(r, "last_error"));
-	printf("\nSubject: %s\n\n%s", out_str(r, "subject"), out_str(r, "body"));
+	printf("\nSubject: %s\n\n%s", out_str(r, "subject"), out_text(r, "body"));
 	json_decref(r);
 	return CMD_OK;
 }

@@ -37,7 +37,7 @@ cmd_template_preview(struct args *a)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);
-	printf("Subject: %s\n\n%s", out_str(r, "subject"), out_str(r, "body"));
+	printf("Subject: %s\n\n%s", out_str(r, "subject"), out_text(r, "body"));
 	json_decref(r);
 	return CMD_OK;
 }

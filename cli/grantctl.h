@@ -48,13 +48,35 @@ json_t		*client_call_on(const char *, const char *, const char *,
 		     const char *, json_t *);
 json_t		*client_get_query(const char *, const struct args *, ...);
 
+/* http.c: HTTP/1.1 requests and replies, no I/O (client.c does that). */
+#define HTTP_BODY_MAX	(64 << 20)
+struct http_reply {
+	int		 state;
+	int		 status;
+	int		 chunked;
+	long long	 length;	/* Content-Length, -1 if none */
+	long long	 remaining;	/* of this chunk or of the body */
+	struct strbuf	 line;		/* a status, header or chunk line so far */
+	struct strbuf	 body;
+};
+void		 http_reply_init(struct http_reply *);
+void		 http_reply_free(struct http_reply *);
+int		 http_reply_feed(struct http_reply *, const char *, size_t,
+		     char *, size_t);
+int		 http_reply_eof(struct http_reply *, char *, size_t);
+char		*http_escape(const char *);
+char		*http_request(const char *, const char *, const char *,
+		     size_t *);
+
 /* output.c */
 struct table;
 struct table	*table_new(int, ...);
 void		 table_add(struct table *, ...);
 void		 table_print(struct table *);
 void		 output_json(json_t *);
+const char	*out_escape(const char *, int);
 const char	*out_str(json_t *, const char *);
+const char	*out_text(json_t *, const char *);
 const char	*out_money(json_t *, const char *, char *, size_t);
 const char	*out_date(json_t *, const char *, char *, size_t);
 void		 out_field(const char *, const char *);

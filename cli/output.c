@@ -1,4 +1,9 @@
-/* output.c: plain tables for people, JSON for scripts. */
+/*
+ * output.c: plain tables for people, JSON for scripts. Every string that
+ * reaches a terminal passes through here and is escaped (check.c): an
+ * applicant's text may hold ESC sequences that would retitle, clear or
+ * rewrite the officer's screen.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +12,12 @@
 #include "grantctl.h"
 
 #define TABLE_MAX_COLS 12
+
+/* Escaped copies live until exit: grantctl runs one command and ends. */
+static struct {
+	char	**s;
+	size_t	  n;
+}		out_kept;
 
 struct table {
 	int	  ncols;
@@ -39,7 +50,7 @@ table_new(int ncols, ...)
 	t->cells = xcalloc((size_t)ncols, sizeof *t->cells);
 	va_start(ap, ncols);
 	for (i = 0; i < ncols; i++)
-		t->cells[i] = xstrdup(va_arg(ap, const char *));
+		t->cells[i] = check_text_escape(va_arg(ap, const char *), 0);
 	va_end(ap);
 	return t;
 }
@@ -60,7 +71,7 @@ table_add(struct table *t, ...)
 	va_start(ap, t);
 	for (i = 0; i < t->ncols; i++) {
 		s = va_arg(ap, const char *);
-		t->cells[base + i] = xstrdup(s != NULL ? s : "");
+		t->cells[base + i] = check_text_escape(s, 0);
 	}
 	va_end(ap);
 }
@@ -101,7 +112,54 @@ output_json(json_t *j)
 	free(text);
 }
 
-/* A field as text; numbers as digits, null as "". */
+static void
+out_free_kept(void)
+{
+	size_t	i;
+
+	for (i = 0; i < out_kept.n; i++)
+		free(out_kept.s[i]);
+	free(out_kept.s);
+}
+
+/*
+ * s made safe for a terminal: control characters shown as \e, \x0d and
+ * the like; multiline keeps newlines and tabs (a CR before a newline goes,
+ * as mail has it on every line). The copy lasts until grantctl exits.
+ */
+const char *
+out_escape(const char *s, int multiline)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	const char	*p, *crlf;
+	char		*e;
+
+	if (multiline && s != NULL && strstr(s, "\r\n") != NULL) {
+		strbuf_add(&b, "", 0);
+		for (p = s; (crlf = strstr(p, "\r\n")) != NULL; p = crlf + 1)
+			strbuf_add(&b, p, (size_t)(crlf - p));
+		strbuf_add(&b, p, strlen(p));
+	}
+	e = check_text_escape(b.s != NULL ? b.s : s, multiline);
+	free(b.s);
+	if (out_kept.n == 0 && atexit(out_free_kept) != 0)
+		fatalx("atexit failed");
+	out_kept.s = realloc(out_kept.s, (out_kept.n + 1) * sizeof *out_kept.s);
+	if (out_kept.s == NULL)
+		fatal("realloc");
+	return out_kept.s[out_kept.n++] = e;
+}
+
+/* Text over several lines (a raw message, a letter), escaped. */
+const char *
+out_text(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) ? out_escape(json_string_value(v), 1) : "";
+}
+
+/* A field as one line of text; numbers as digits, null as "". */
 const char *
 out_str(json_t *o, const char *key)
 {
@@ -110,7 +168,7 @@ out_str(json_t *o, const char *key)
 	json_t		*v = json_object_get(o, key);
 
 	if (json_is_string(v))
-		return json_string_value(v);
+		return out_escape(json_string_value(v), 0);
 	if (json_is_integer(v)) {
 		n = (n + 1) % 4;
 		snprintf(bufs[n], sizeof bufs[n], "%lld",
@@ -145,7 +203,7 @@ out_date(json_t *o, const char *key, char *buf, size_t len)
 void
 out_field(const char *label, const char *value)
 {
-	printf("%-14s %s\n", label, value);
+	printf("%-14s %s\n", label, out_escape(value, 0));
 }
 
 /* For commands whose reply needs no table: JSON if asked, else nothing. */

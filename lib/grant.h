@@ -68,7 +68,6 @@ void		*xcalloc(size_t, size_t);
 char		*xstrdup(const char *);
 int		 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 void		 errfmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-void		 sha256_hex(const void *, size_t, char [65]);
 void		 utf8_truncate(char *, size_t);
 struct strbuf {
 	char	*s;

@@ -105,6 +105,9 @@ int		 migrate_check(char *, size_t);
 int		 migrate_apply(const struct config *, char *, size_t);
 int		 migrate_schema_version(void);
 
+/* digest.c */
+void		 sha256_hex(const void *, size_t, char [65]);
+
 /* curl-loop.c */
 typedef void	(*curl_loop_done_fn)(CURL *, CURLcode, void *);
 void		 curl_loop_init(struct event_base *);

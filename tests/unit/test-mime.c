@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "grant.h"
+#include "core/core.h"
 #include "mail/mime.h"
 #include "mail/form.h"
 
