@@ -84,10 +84,12 @@ struct trust_reply {
 };
 void		 trust_auth_check(const struct mime_message *, const char *,
 		     struct trust_auth *);
-int		 trust_threaded(const struct mime_message *, const char *,
-		     const char *);
 const char	*trust_reply_hold(const struct trust_reply *, char *, size_t);
 const char	*trust_new_hold(const struct trust_auth *, char *, size_t);
+
+/* trust-held.c */
+int		 trust_threaded(const struct mime_message *, const char *,
+		     const char *);
 int		 trust_hold(long long, const char *);
 json_t		*trust_held_list(int);
 int		 trust_held_decide(long long, int, const char *, json_t **,
