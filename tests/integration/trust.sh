@@ -196,6 +196,21 @@ same "genuine: acknowledged to the address on record" "1" "$(sent_to sam@example
 same "genuine: nothing to the Reply-To" "0" "$(reaches sam-home@elsewhere.example)"
 same "still nothing to the attacker" "0" "$(reaches evil@attacker.example)"
 
+# Mail about no application is answered at its From, not its Reply-To.
+cat >"$T/ask.eml" <<'MAIL'
+From: Ash <ash@example.net>
+Reply-To: <someone-else@example.com>
+To: apply@grants.example.org
+Subject: How do we apply?
+Message-ID: <ask-1@example.net>
+
+Hello, how do we apply?
+MAIL
+deliver "$T/ask.eml" 2004.x
+settle
+same "a question: the form goes to the From" "1" "$(sent_to ash@example.net)"
+same "a question: nothing to the Reply-To" "0" "$(reaches someone-else@example.com)"
+
 # (4) The receiving server's Authentication-Results. Kim applies, incomplete.
 incomplete Kim kim@example.com kim-1@example.com >"$T/kim.eml"
 deliver "$T/kim.eml" 2005.e
@@ -261,6 +276,13 @@ same "pass: the reply changes the application" "eligible" "$(app_field "$K" stat
 same "pass: acknowledged to Kim" "1" "$(sent_to kim@example.com "[$K] We have your application")"
 run held
 same "pass: nothing more held for Kim" "3" "$(printf '%s\n' "$OUT" | awk -F'\t' -v r="$K" '$2 == r' | wc -l)"
+
+# Mail with no form from a failing domain is not answered at all.
+{ printf 'Authentication-Results: %s; dmarc=fail header.from=example.net\n' "$MX"
+  sed 's/ask-1@/ask-2@/' "$T/ask.eml"; } >"$T/ask2.eml"
+deliver "$T/ask2.eml" 2009.x
+settle
+same "a question from a failing domain: not answered" "1" "$(sent_to ash@example.net)"
 
 # A new application whose domain fails DMARC: stored, but the letter
 # waits for an officer rather than going to a possibly forged address.
