@@ -162,6 +162,19 @@ trust_ar_fails(char *res, const char *from_domain)
 	return !named || related;
 }
 
+/* The fail, for the officer: cut whole characters, to fit and to store. */
+static void
+trust_ar_why(struct trust_auth *a, const char *result, const char *id)
+{
+	char	*why;
+
+	a->fail = 1;
+	xasprintf(&why, "%s (by %s)", result, id);
+	utf8_truncate(why, sizeof a->why - 1);
+	memcpy(a->why, why, strlen(why) + 1);
+	free(why);
+}
+
 /*
  * Whether the receiving server (one of authserv_ids) found the From
  * domain failing DMARC, DKIM or SPF; why in a->why. Headers from other
@@ -196,11 +209,8 @@ trust_auth_check(const struct mime_message *m, const char *authserv_ids,
 			trust_ar_squeeze(seg);
 			seg += strspn(seg, " ");
 			copy = xstrdup(seg);
-			if (trust_ar_fails(copy, from_domain)) {
-				a->fail = 1;
-				snprintf(a->why, sizeof a->why, "%s (by %s)",
-				    seg, id);
-			}
+			if (trust_ar_fails(copy, from_domain))
+				trust_ar_why(a, seg, id);
 			free(copy);
 		}
 		free(plain);

@@ -98,6 +98,24 @@ test_syntax(void **state)
 	    "fail\n", MX, NULL, 0));
 }
 
+/* A long result is cut for the officer between characters, never inside. */
+static void
+test_long_result(void **state)
+{
+	char	hdr[2000], why[300];
+	size_t	i, n;
+
+	(void)state;
+	n = (size_t)snprintf(hdr, sizeof hdr, "Authentication-Results: " MX
+	    "; dmarc=fail xy=");
+	for (i = 0; i < 300; i++)
+		n += (size_t)snprintf(hdr + n, sizeof hdr - n, "\xc3\xa9");
+	snprintf(hdr + n, sizeof hdr - n, "\n");
+	assert_true(fails(hdr, MX, why, sizeof why));
+	assert_true(strlen(why) < 300);
+	assert_int_equal(strlen(why + strlen("dmarc=fail xy=")) % 2, 0);
+}
+
 static void
 test_domain(void **state)
 {
@@ -154,6 +172,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_believed),
 		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_long_result),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_reply_rule),
 	};
