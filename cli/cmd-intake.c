@@ -144,6 +144,34 @@ cmd_held_list(struct args *a)
 }
 
 static int
+cmd_held_show(struct args *a)
+{
+	json_t	*r;
+	char	 d[64], *body;
+
+	r = client_call_on("GET", "/v1/intake/held/", a->argv[0], NULL, NULL);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	out_field("held", out_str(r, "id"));
+	out_field("application", out_str(r, "reference"));
+	out_field("state", out_str(r, "state"));
+	out_field("from", out_str(r, "from_addr"));
+	out_field("received", out_date(r, "received_at", d, sizeof d));
+	out_field("why", out_str(r, "reason"));
+	if (json_is_string(json_object_get(r, "decided_by")))
+		out_field("decided by", out_str(r, "decided_by"));
+	out_field("subject", out_str(r, "subject"));
+	/* The text is a stranger's: escaped, so it cannot drive the terminal. */
+	body = check_text_escape(out_str(r, "body"), 1);
+	printf("\n%s\n", body);
+	free(body);
+	json_decref(r);
+	return CMD_OK;
+}
+
+static int
 cmd_held_decide(struct args *a, const char *verb)
 {
 	json_t	*r;
@@ -160,7 +188,7 @@ cmd_held_decide(struct args *a, const char *verb)
 	return CMD_OK;
 }
 
-/* "intake held list [--all] | accept ID | reject ID": one row, three verbs. */
+/* "intake held list [--all] | show ID | accept ID | reject ID": one row. */
 int
 cmd_intake_held(struct args *a)
 {
@@ -168,12 +196,14 @@ cmd_intake_held(struct args *a)
 
 	if (strcmp(verb, "list") == 0 && a->argc == 1)
 		return cmd_held_list(a);
-	if (a->argc == 2 && !args_has(a, "all") && (strcmp(verb, "accept") == 0 ||
-	    strcmp(verb, "reject") == 0)) {
+	if (a->argc == 2 && !args_has(a, "all")) {
 		a->argv[0] = a->argv[1];
 		a->argc = 1;
-		return cmd_held_decide(a, verb);
+		if (strcmp(verb, "show") == 0)
+			return cmd_held_show(a);
+		if (strcmp(verb, "accept") == 0 || strcmp(verb, "reject") == 0)
+			return cmd_held_decide(a, verb);
 	}
 	return cmd_usage_error("usage: grantctl intake held list [--all] | "
-	    "accept ID | reject ID");
+	    "show ID | accept ID | reject ID");
 }

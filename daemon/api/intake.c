@@ -264,20 +264,49 @@ api_held_list(struct api_req *r)
 	api_reply(r, 200, json_pack("{s:o}", "messages", rows));
 }
 
-/* An officer's decision on held mail: the rule and its SQL are trust.c's. */
+static int
+api_held_id(struct api_req *r, long long *id)
+{
+	char	*end;
+
+	*id = strtoll(r->parts[3], &end, 10);
+	if (*end != '\0' || *id <= 0) {
+		api_error(r, 400, "'%s' is not a message number", r->parts[3]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+api_held_show(struct api_req *r)
+{
+	json_t		*row;
+	long long	 id;
+
+	if (api_held_id(r, &id) == -1)
+		return;
+	if ((row = trust_held_get(id)) == NULL) {
+		api_db_error(r);
+		return;
+	}
+	if (json_is_null(row)) {
+		api_error(r, 404, "no held message %lld", id);
+		return;
+	}
+	api_reply(r, 200, row);
+}
+
+/* An officer's decision on held mail: the rule and its SQL are trust's. */
 static void
 api_held_decide(struct api_req *r, int accept)
 {
 	json_t		*result;
 	long long	 id;
-	char		*end, err[GRANT_ERRLEN];
+	char		 err[GRANT_ERRLEN];
 	int		 status;
 
-	id = strtoll(r->parts[3], &end, 10);
-	if (*end != '\0' || id <= 0) {
-		api_error(r, 400, "'%s' is not a message number", r->parts[3]);
+	if (api_held_id(r, &id) == -1)
 		return;
-	}
 	if (trust_held_decide(id, accept, r->user_name, &result, &status, err,
 	    sizeof err) == -1) {
 		if (status != 0)
@@ -314,6 +343,7 @@ const struct api_route api_intake_routes[] = {
 	{ "POST", "/v1/intake/quarantine/*/retry", ROLE_OFFICER,
 	    api_quarantine_retry },
 	{ "GET", "/v1/intake/held", ROLE_OFFICER, api_held_list },
+	{ "GET", "/v1/intake/held/*", ROLE_OFFICER, api_held_show },
 	{ "POST", "/v1/intake/held/*/accept", ROLE_OFFICER, api_held_accept },
 	{ "POST", "/v1/intake/held/*/reject", ROLE_OFFICER, api_held_reject },
 	{ NULL, NULL, 0, NULL }

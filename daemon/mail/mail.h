@@ -92,6 +92,7 @@ int		 trust_threaded(const struct mime_message *, const char *,
 		     const char *);
 int		 trust_hold(long long, const char *);
 json_t		*trust_held_list(int);
+json_t		*trust_held_get(long long);
 int		 trust_held_decide(long long, int, const char *, json_t **,
 		     int *, char *, size_t);
 

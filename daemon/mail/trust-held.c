@@ -74,6 +74,18 @@ trust_held_list(int all)
 	    "m.held_state IS NOT NULL) ORDER BY m.id", "d", all ? 1 : 0);
 }
 
+/* One message, held or decided, with its text: NULL on a database error. */
+json_t *
+trust_held_get(long long id)
+{
+	return db_query_row("SELECT m.id, m.source, a.reference, m.kind, "
+	    "m.from_addr, m.subject, m.body, m.held_reason AS reason, "
+	    "m.held_state AS state, m.held_by AS decided_by, m.received_at, "
+	    "m.held_decided_at AS decided_at FROM mail_in m LEFT JOIN "
+	    "applications a ON a.id = m.application_id WHERE m.id = ? AND "
+	    "m.held_state IS NOT NULL", "i", (int64_t)id);
+}
+
 /*
  * What accepting held mail does: a reply to an incomplete application is
  * applied as if it had been trusted (a letter to the address on record);

@@ -154,6 +154,10 @@ run held
 same "forged: held for the officer" "1" "$(printf '%s\n' "$OUT" | awk -F'\t' -v r="$S" '$2 == r && $3 == "sam@example.net" && $4 == "held"' | wc -l)"
 has "forged: the reason is given" "does not answer a letter grantd sent"
 forged_id=$(printf '%s\n' "$OUT" | awk -F'\t' -v r="$S" '$2 == r { print $1; exit }')
+ok "forged: the officer can read it" $GRANTCTL intake held show "$forged_id"
+has "forged: its text" "Postcode: LS7 3DE"
+has "forged: and why" "does not answer a letter grantd sent"
+fails "show: no such message" 1 "no held message 99999" $GRANTCTL intake held show 99999
 ok "forged: in the thread" $GRANTCTL app show "$S"
 has "forged: shown as held" "reply-held"
 same "forged: the officer is told" "$((officer_before + 1))" "$(sent_to priya@example.org)"
