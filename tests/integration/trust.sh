@@ -143,7 +143,7 @@ To: apply@grants.example.org
 Subject: Re: [$S] A few things missing from your application
 Message-ID: <forged-1@attacker.example>
 MAIL
-completion; } >"$T/forged.eml"
+completion; printf 'Thanks \033]0;all fine\007\n'; } >"$T/forged.eml"
 deliver "$T/forged.eml" 2002.b
 settle
 same "forged: still incomplete" "incomplete" "$(app_field "$S" state)"
@@ -157,6 +157,13 @@ forged_id=$(printf '%s\n' "$OUT" | awk -F'\t' -v r="$S" '$2 == r { print $1; exi
 ok "forged: the officer can read it" $GRANTCTL intake held show "$forged_id"
 has "forged: its text" "Postcode: LS7 3DE"
 has "forged: and why" "does not answer a letter grantd sent"
+has "forged: the rest of its text" "all fine"
+# Stored text is clean already; were it not, the terminal is still safe.
+sql "UPDATE mail_in SET body = CONCAT(body, 0x1b5d303b6f776e656407) WHERE id = $forged_id"
+ok "show tampered text" $GRANTCTL intake held show "$forged_id"
+has "escapes shown, not obeyed" '\e]0;owned\x07'
+run sh -c "$GRANTCTL intake held show $forged_id | tr -dc '\000-\010\013-\037\177' | wc -c"
+same "forged: no control character reaches the terminal" "0" "$OUT"
 fails "show: no such message" 1 "no held message 99999" $GRANTCTL intake held show 99999
 ok "forged: in the thread" $GRANTCTL app show "$S"
 has "forged: shown as held" "reply-held"
