@@ -131,6 +131,15 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 	    "body")), mid, NULL);
 }
 
+/* What the thread calls the message once decided. */
+static const char *
+trust_kind(const char *kind, int accept)
+{
+	if (strcmp(kind, "reply-held") == 0)
+		return accept ? "reply" : "reply-rejected";
+	return accept ? "application" : kind;	/* the letter stays unsent */
+}
+
 /* The held message id, locked; NULL on a database error or refusal. */
 static json_t *
 trust_held_row(long long id, int *status, char *err, size_t errlen)
@@ -189,11 +198,10 @@ trust_held_decide(long long id, int accept, const char *actor,
 		goto out;
 	if (db_exec("UPDATE mail_in SET held_state = ?, held_by = ?, "
 	    "held_decided_at = UTC_TIMESTAMP(6), kind = ? WHERE id = ?", "sssi",
-	    accept ? "accepted" : "rejected", actor, !accept ? kind :
-	    strcmp(kind, "reply-held") == 0 ? "reply" : "application",
+	    accept ? "accepted" : "rejected", actor, trust_kind(kind, accept),
 	    (int64_t)id) != 1 ||
 	    audit_append(actor, accept ? "mail.accept" : "mail.reject",
-	    ref != NULL ? ref : "mail", json_pack("{s:I,s:O,s:O,s:s}", "id",
+	    ref != NULL ? ref : "mail", json_pack("{s:I,s:O?,s:O?,s:s}", "id",
 	    (json_int_t)id, "from", json_object_get(mail, "from_addr"),
 	    "reason", json_object_get(mail, "held_reason"), "outcome",
 	    outcome)) == -1 || db_commit() == -1)

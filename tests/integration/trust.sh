@@ -319,6 +319,8 @@ ok "reject the forgery" $GRANTCTL intake held reject "$forged_id"
 same "rejected: no letter to anyone new" "0" "$(reaches evil@attacker.example)"
 same "rejected: shown so" "rejected" "$(held --all | awk -F'\t' -v i="$forged_id" '$1 == i { print $4 }')"
 same "rejected: no longer waiting" "" "$(held | awk -F'\t' -v i="$forged_id" '$1 == i { print $4 }')"
+ok "the thread shows it rejected" $GRANTCTL app show "$S"
+has "rejected in the thread" "reply-rejected"
 fails "accept a rejected message" 1 "already rejected" $GRANTCTL intake held accept "$forged_id"
 fails "no such message" 1 "no held message 99999" $GRANTCTL intake held accept 99999
 fails "not a number" 1 "not a message number" $GRANTCTL intake held accept x1
