@@ -1,4 +1,4 @@
-/* cmd-intake.c: grantctl intake status|poll|quarantine */
+/* cmd-intake.c: grantctl intake status|poll|quarantine|held */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +118,92 @@ cmd_intake_quarantine(struct args *a)
 	}
 	return cmd_usage_error("usage: grantctl intake quarantine list | "
 	    "show ID | retry ID");
+}
+
+static int
+cmd_held_list(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 d[64];
+
+	if ((r = client_get_query("/v1/intake/held", a, "all", NULL)) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(6, "ID", "APPLICATION", "STATE", "RECEIVED", "FROM",
+	    "WHY");
+	json_array_foreach(json_object_get(r, "messages"), i, x)
+		table_add(t, out_str(x, "id"), out_str(x, "reference"),
+		    out_str(x, "state"), out_date(x, "received_at", d, sizeof d),
+		    out_str(x, "from_addr"), out_str(x, "reason"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+static int
+cmd_held_show(struct args *a)
+{
+	json_t	*r;
+	char	 d[64], *body;
+
+	r = client_call_on("GET", "/v1/intake/held/", a->argv[0], NULL, NULL);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	out_field("held", out_str(r, "id"));
+	out_field("application", out_str(r, "reference"));
+	out_field("state", out_str(r, "state"));
+	out_field("from", out_str(r, "from_addr"));
+	out_field("received", out_date(r, "received_at", d, sizeof d));
+	out_field("why", out_str(r, "reason"));
+	if (json_is_string(json_object_get(r, "decided_by")))
+		out_field("decided by", out_str(r, "decided_by"));
+	out_field("subject", out_str(r, "subject"));
+	/* The text is a stranger's: escaped, so it cannot drive the terminal. */
+	body = check_text_escape(out_str(r, "body"), 1);
+	printf("\n%s\n", body);
+	free(body);
+	json_decref(r);
+	return CMD_OK;
+}
+
+static int
+cmd_held_decide(struct args *a, const char *verb)
+{
+	json_t	*r;
+
+	r = client_call_on("POST", "/v1/intake/held/", a->argv[0],
+	    strcmp(verb, "accept") == 0 ? "/accept" : "/reject", NULL);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Held message %s is %s: %s.\n", out_str(r, "id"),
+	    out_str(r, "state"), out_str(r, "outcome"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+/* "intake held list [--all] | show ID | accept ID | reject ID": one row. */
+int
+cmd_intake_held(struct args *a)
+{
+	const char	*verb = a->argv[0];
+
+	if (strcmp(verb, "list") == 0 && a->argc == 1)
+		return cmd_held_list(a);
+	if (a->argc == 2 && !args_has(a, "all")) {
+		a->argv[0] = a->argv[1];
+		a->argc = 1;
+		if (strcmp(verb, "show") == 0)
+			return cmd_held_show(a);
+		if (strcmp(verb, "accept") == 0 || strcmp(verb, "reject") == 0)
+			return cmd_held_decide(a, verb);
+	}
+	return cmd_usage_error("usage: grantctl intake held list [--all] | "
+	    "show ID | accept ID | reject ID");
 }

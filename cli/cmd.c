@@ -76,6 +76,13 @@ static const struct cmd_entry cmd_table[] = {
 	{ "intake", "quarantine", "list | show ID | retry ID", "", 1, 2,
 	    "Mail grantd could not read: list it, show one with its reason "
 	    "and raw text, or take it in again.", cmd_intake_quarantine },
+	{ "intake", "held", "list [--all] | show ID | accept ID | reject ID",
+	    "all", 1, 2,
+	    "Mail held for an officer (a reply not threaded under a letter to "
+	    "the address on record, or from elsewhere, or failing the "
+	    "receiving server's checks): list it, read one, accept it (it "
+	    "counts, and is answered at the address on record) or reject it.",
+	    cmd_intake_held },
 
 	{ "budget", "transfer", "--from CODE --to CODE --amount AMOUNT "
 	    "--reason TEXT", "from=,to=,amount=,reason=", 0, 0,

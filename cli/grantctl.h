@@ -119,6 +119,7 @@ int		 cmd_quarantine_list(struct args *);
 int		 cmd_quarantine_show(struct args *);
 int		 cmd_quarantine_retry(struct args *);
 int		 cmd_intake_quarantine(struct args *);
+int		 cmd_intake_held(struct args *);
 int		 cmd_template_preview(struct args *);
 int		 cmd_audit_list(struct args *);
 int		 cmd_audit_verify(struct args *);

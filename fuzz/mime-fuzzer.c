@@ -1,6 +1,7 @@
 /*
  * mime-fuzzer.c: libFuzzer target for mail intake, the path a stranger's
- * bytes take: mime_parse, then form_extract on the body, then
+ * bytes take: mime_parse, then the Authentication-Results the receiving
+ * server may have written, then form_extract on the body, then
  * form_problems against a round like Fast Grants. Everything is freed, so
  * LeakSanitizer catches what a long-running daemon would slowly lose.
  */
@@ -12,6 +13,7 @@
 #include "grant.h"
 #include "mail/mime.h"
 #include "mail/form.h"
+#include "mail/mail.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -21,6 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct mime_limits	 lim = { 4096, 8192 };
 	struct form_rules		 rules = { 50000, 100, NULL };
 	struct mime_message		*m;
+	struct trust_auth		 auth;
 	json_t				*fields, *more, *merged, *problems;
 	char				 err[GRANT_ERRLEN], *text;
 
@@ -33,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mime_parse((const char *)data, size, &lim, &m, err,
 	    sizeof err) != 0)
 		return 0;
+	trust_auth_check(m, "mx.example.org, mx2.example.org", &auth);
 	rules.priorities = json_pack("[ssss]",
 	    "Supporting the community to be fit and healthy",
 	    "Developing skills of local people",

@@ -82,6 +82,7 @@ static const struct config_key intake_keys[] = {
 	{ "intake", "ca_file", CONF_STRING, I(ca_file), NULL, 0, 0, NULL },
 	{ "intake", "round", CONF_STRING, I(round), NULL, 0, 0, NULL },
 	{ "intake", "poll_interval", CONF_INT, I(poll_interval), "60", 1, 86400, NULL },
+	{ "intake", "authserv_id", CONF_STRING, I(authserv_id), NULL, 0, 0, NULL },
 };
 #undef I
 #define NINTAKEKEYS (sizeof intake_keys / sizeof intake_keys[0])

@@ -11,7 +11,7 @@
 
 #include "grant.h"
 
-#define GRANTD_SCHEMA_VERSION 3	/* highest sql/NNN-*.sql this binary knows */
+#define GRANTD_SCHEMA_VERSION 4	/* highest sql/NNN-*.sql this binary knows */
 
 /* config.c */
 struct intake_conf {
@@ -26,6 +26,7 @@ struct intake_conf {
 	char		*ca_file;	/* trust these certificates (PEM) */
 	char		*round;		/* a round code, or a fund code: its open round */
 	long		 poll_interval;
+	char		*authserv_id;	/* the receiving server's Authentication-Results */
 };
 #define CONFIG_MAX_INTAKE 16
 

@@ -117,25 +117,21 @@ intake_attachments(struct intake_ctx *c, json_t *refused)
 	return 0;
 }
 
-/* An answer to the sender, threaded under their message. */
+/* One letter, with replies going to the named officer where there is one. */
 static int
-intake_answer(struct intake_ctx *c, const char *template, const char *ref,
+intake_send(const char *template, const char *to_addr, const char *to_name,
+    const char *ref, const char *in_reply_to, const char *references,
     json_t *vars)
 {
 	struct outbox_new	 n;
-	char			*refs;
-	long long		 rc;
 
-	xasprintf(&refs, "%s%s%s", c->m->references ? c->m->references : "",
-	    c->m->references ? " " : "", c->m->message_id ? c->m->message_id :
-	    "");
 	memset(&n, 0, sizeof n);
 	n.template = template;
-	n.to_addr = c->m->reply_to != NULL ? c->m->reply_to : c->m->from_addr;
-	n.to_name = c->m->from_name;
+	n.to_addr = to_addr;
+	n.to_name = to_name;
 	n.reference = ref;
-	n.in_reply_to = c->m->message_id;
-	n.references = refs;
+	n.in_reply_to = in_reply_to;
+	n.references = references;
 	n.auto_submitted = "auto-replied";
 	n.vars = vars;
 	if (json_is_string(json_object_get(vars, "officer_email")) &&
@@ -146,9 +142,76 @@ intake_answer(struct intake_ctx *c, const char *template, const char *ref,
 		n.reply_to_name = json_string_value(json_object_get(vars,
 		    "officer_name"));
 	}
-	rc = outbox_queue(&n);
+	return outbox_queue(&n) == -1 ? -1 : 0;
+}
+
+/* The message's References with its own id added, for threading under it. */
+static char *
+intake_refs(const struct mime_message *m)
+{
+	char	*refs;
+
+	xasprintf(&refs, "%s%s%s", m->references ? m->references : "",
+	    m->references ? " " : "", m->message_id ? m->message_id : "");
+	return refs;
+}
+
+/*
+ * An answer to the sender of mail that is about no application yet,
+ * threaded under it: to the From address, never a Reply-To the sender
+ * chose (which would let anyone direct grantd's mail anywhere).
+ */
+static int
+intake_answer(struct intake_ctx *c, const char *template, json_t *vars)
+{
+	char	*refs = intake_refs(c->m);
+	int	 rc;
+
+	rc = intake_send(template, c->m->from_addr, c->m->from_name, NULL,
+	    c->m->message_id, refs, vars);
 	free(refs);
-	return rc == -1 ? -1 : 0;
+	return rc;
+}
+
+/* The letter for an application's state, with vars, to the address on record. */
+static int
+intake_letter_with(const char *state, json_t *vars, const char *in_reply_to,
+    const char *references)
+{
+	const char	*tmpl;
+
+	if (strcmp(state, "eligible") == 0)
+		tmpl = "acknowledgement";
+	else if (strcmp(state, "ineligible") == 0)
+		tmpl = "ineligible";
+	else if (strcmp(state, "incomplete") == 0)
+		tmpl = "incomplete";
+	else
+		return 0;	/* withdrawn, or moved on: nothing to say */
+	return intake_send(tmpl, json_string_value(json_object_get(vars,
+	    "email")), json_string_value(json_object_get(vars,
+	    "contact_name")), json_string_value(json_object_get(vars,
+	    "reference")), in_reply_to, references, vars);
+}
+
+/*
+ * The letter for an application in state, to its address on record,
+ * threaded under in_reply_to (an applicant's message id) if given.
+ */
+int
+intake_letter(long long app_id, const char *state, const char *in_reply_to,
+    const char *references)
+{
+	json_t	*vars;
+	int	 rc;
+
+	if ((vars = app_letter_vars(app_id)) == NULL || json_is_null(vars)) {
+		json_decref(vars);
+		return -1;
+	}
+	rc = intake_letter_with(state, vars, in_reply_to, references);
+	json_decref(vars);
+	return rc;
 }
 
 /* "[FG-2026-0042]" anywhere in the subject. */
@@ -190,19 +253,17 @@ intake_thread_by_id(const char *id)
 /*
  * The application this message belongs to: by a message id it answers
  * (In-Reply-To, then References newest first, a bounded number of them),
- * else by the reference in its subject. *trusted says whether the sender
- * is the applicant: only then may the mail change the application or be
- * answered with its details.
+ * else by the reference in its subject. Whether the mail may change the
+ * application is trust.c's to say.
  */
 #define INTAKE_THREAD_IDS 20
 static json_t *
-intake_find_thread(struct intake_ctx *c, int *trusted)
+intake_find_thread(struct intake_ctx *c)
 {
 	char	*refs, *p, *tok, *ids[INTAKE_THREAD_IDS], ref[40];
 	json_t	*row = NULL;
 	int	 n = 0, i;
 
-	*trusted = 0;
 	if (c->m->in_reply_to != NULL)
 		row = intake_thread_by_id(c->m->in_reply_to);
 	/* The newest ids are last: keep the last few in a ring. */
@@ -223,51 +284,94 @@ intake_find_thread(struct intake_ctx *c, int *trusted)
 			row = NULL;
 		}
 	}
-	if (row != NULL)
-		*trusted = strcasecmp(json_string_value(json_object_get(row,
-		    "email")), c->m->from_addr) == 0;
 	return row;
 }
 
-/* A reply: it joins the thread; an incomplete application is re-checked. */
-static int
-intake_reply(struct intake_ctx *c, json_t *app, int trusted)
+/*
+ * A trusted reply's form merged into an incomplete application (app:
+ * id, reference, state, round_id, fields), re-checked, and the letter
+ * for its new state sent to the address on record.
+ */
+int
+intake_reply_apply(json_t *app, const char *body, const char *in_reply_to,
+    const char *references)
 {
 	long long	 id = json_integer_value(json_object_get(app, "id"));
 	const char	*ref = json_string_value(json_object_get(app, "reference"));
 	const char	*state = json_string_value(json_object_get(app, "state"));
-	json_t		*old, *new, *merged, *vars;
+	json_t		*old, *new, *merged;
 	char		 now[16];
 	int		 rc;
 
-	if (intake_record(c, trusted ? "reply" : "reply-unverified", id) == -1 ||
-	    intake_attachments(c, NULL) == -1)
-		return -1;
-	/* Anything else is for the named officer (or any, if none). */
-	if (!trusted || strcmp(state, "incomplete") != 0) {
-		long long officer = app_officer(id);
-		char note[500];
-		snprintf(note, sizeof note, "%s: %s reply from %s: %s", ref,
-		    trusted ? "a" : "an unverified", c->m->from_addr,
-		    c->m->subject);
-		return officer > 0 ? staff_notify_user(officer, "%s", note) :
-		    staff_notify(ROLE_OFFICER, "%s", note);
-	}
 	old = json_loads(json_string_value(json_object_get(app, "fields")), 0,
 	    NULL);
-	new = form_extract(c->m->body);
+	new = form_extract(body);
 	merged = form_merge(old, new);
 	json_decref(old);
 	json_decref(new);
 	rc = app_assess(id, json_integer_value(json_object_get(app,
 	    "round_id")), ref, merged, state, now, sizeof now);
 	json_decref(merged);
-	if (rc == -1 || (vars = app_letter_vars(id)) == NULL)
+	if (rc == -1)
 		return -1;
-	rc = intake_answer(c, strcmp(now, "eligible") == 0 ? "acknowledgement" :
-	    strcmp(now, "ineligible") == 0 ? "ineligible" : "incomplete", ref,
-	    vars);
-	json_decref(vars);
+	return intake_letter(id, now, in_reply_to, references);
+}
+
+/* A note for the application's named officer, or any officer if none. */
+static int
+intake_tell_officer(long long app_id, const char *note)
+{
+	long long	officer = app_officer(app_id);
+
+	if (officer == -1)
+		return -1;
+	return officer > 0 ? staff_notify_user(officer, "%s", note) :
+	    staff_notify(ROLE_OFFICER, "%s", note);
+}
+
+/*
+ * A reply: it joins the thread. If trust.c allows, an incomplete
+ * application is re-checked; otherwise it is held for an officer, and
+ * nobody is answered.
+ */
+static int
+intake_reply(struct intake_ctx *c, json_t *app, const struct trust_auth *auth)
+{
+	long long	 id = json_integer_value(json_object_get(app, "id"));
+	const char	*ref = json_string_value(json_object_get(app, "reference"));
+	const char	*state = json_string_value(json_object_get(app, "state"));
+	struct trust_reply tr;
+	const char	*held;
+	char		 why[400], note[1024], *refs;
+	int		 rc;
+
+	tr.from_addr = c->m->from_addr;
+	tr.on_record = json_string_value(json_object_get(app, "email"));
+	tr.auth = auth;
+	if ((tr.threaded = trust_threaded(c->m, ref, tr.on_record)) == -1)
+		return -1;
+	held = trust_reply_hold(&tr, why, sizeof why);
+	if (intake_record(c, held != NULL ? "reply-held" : "reply", id) == -1 ||
+	    intake_attachments(c, NULL) == -1 ||
+	    (held != NULL && trust_hold(c->mail_id, held) == -1))
+		return -1;
+	if (held != NULL) {
+		log_info("intake %s: a reply about %s from %s is held: %s",
+		    c->source, ref, c->m->from_addr, held);
+		snprintf(note, sizeof note, "%s: a reply from %s is held for "
+		    "you (grantctl intake held accept %lld lets it count): %s",
+		    ref, c->m->from_addr, c->mail_id, held);
+		return intake_tell_officer(id, note);
+	}
+	/* Anything but an incomplete application is for the officer. */
+	if (strcmp(state, "incomplete") != 0) {
+		snprintf(note, sizeof note, "%s: a reply from %s: %s", ref,
+		    c->m->from_addr, c->m->subject);
+		return intake_tell_officer(id, note);
+	}
+	refs = intake_refs(c->m);
+	rc = intake_reply_apply(app, c->m->body, c->m->message_id, refs);
+	free(refs);
 	return rc;
 }
 
@@ -364,14 +468,38 @@ intake_form(struct mime_message *m)
 	return fields;
 }
 
+/* A new application's letter, held for an officer: why says why. */
 static int
-intake_new(struct intake_ctx *c, const struct intake_conf *in)
+intake_new_held(struct intake_ctx *c, long long id, const char *ref,
+    const char *why)
+{
+	char	note[1024];
+
+	log_info("intake %s: the letter for %s to %s is held: %s", c->source,
+	    ref, c->m->from_addr, why);
+	/* The command first: a long reason may be cut to fit the note. */
+	snprintf(note, sizeof note, "%s: the letter to %s is held for you "
+	    "(grantctl intake held accept %lld sends it): %s", ref,
+	    c->m->from_addr, c->mail_id, why);
+	return trust_hold(c->mail_id, why) == -1 ||
+	    intake_tell_officer(id, note) == -1 ? -1 : 0;
+}
+
+/*
+ * New mail. When the receiving server failed the sender's domain, the
+ * From may be forged: an application is still stored (nothing is lost),
+ * but its letter waits for an officer, and mail that is no application
+ * is not answered at all, so a forger cannot aim grantd's mail at anyone.
+ */
+static int
+intake_new(struct intake_ctx *c, const struct intake_conf *in,
+    const struct trust_auth *auth)
 {
 	json_t		*round, *next, *vars, *fields, *refused;
 	long long	 id, officer;
-	char		 ref[40], state[16], d[64];
+	char		 ref[40], state[16], d[64], why[400], *refs;
 	time_t		 t;
-	int		 rc = -1;
+	int		 rc = -1, quiet = trust_new_hold(auth, why, sizeof why) != NULL;
 
 	if ((round = intake_round(in, &next)) == NULL)
 		return -1;
@@ -392,16 +520,16 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 		    json_integer_value(json_object_get(round, "id")));
 		json_decref(fields);
 		rc = rc == -1 || intake_record(c, "closed-round", 0) == -1 ||
-		    intake_attachments(c, NULL) == -1 ||
-		    intake_answer(c, "round-closed", NULL, vars) == -1 ? -1 : 0;
+		    intake_attachments(c, NULL) == -1 || (!quiet &&
+		    intake_answer(c, "round-closed", vars) == -1) ? -1 : 0;
 		goto out;
 	}
 	fields = intake_form(c->m);
 	if (!form_has_form(fields)) {
 		json_decref(fields);
 		rc = intake_record(c, "no-form", 0) == -1 ||
-		    intake_attachments(c, NULL) == -1 ||
-		    intake_answer(c, "application-form", NULL, vars) == -1 ? -1 : 0;
+		    intake_attachments(c, NULL) == -1 || (!quiet &&
+		    intake_answer(c, "application-form", vars) == -1) ? -1 : 0;
 		goto out;
 	}
 	if (json_object_get(fields, "email") == NULL)
@@ -414,8 +542,8 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 	    c->m->from_addr, fields, ref, sizeof ref)) == -1 ||
 	    app_assess(id, json_integer_value(json_object_get(round, "id")), ref,
 	    fields, "received", state, sizeof state) == -1 ||
-	    intake_record(c, "application", id) == -1 ||
-	    intake_attachments(c, refused) == -1) {
+	    intake_record(c, quiet ? "application-held" : "application",
+	    id) == -1 || intake_attachments(c, refused) == -1) {
 		json_decref(fields);
 		json_decref(refused);
 		goto out;
@@ -436,9 +564,13 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in)
 	    "organisation")) ? json_string_value(json_object_get(vars,
 	    "organisation")) : c->m->from_addr, state) == -1)
 		goto out;
-	rc = intake_answer(c, strcmp(state, "eligible") == 0 ? "acknowledgement" :
-	    strcmp(state, "ineligible") == 0 ? "ineligible" : "incomplete", ref,
-	    vars);
+	if (quiet)
+		rc = intake_new_held(c, id, ref, why);
+	else {
+		refs = intake_refs(c->m);
+		rc = intake_letter_with(state, vars, c->m->message_id, refs);
+		free(refs);
+	}
 out:
 	json_decref(vars);
 	json_decref(round);
@@ -489,12 +621,14 @@ intake_bounce(struct intake_ctx *c)
 static int
 intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 {
-	json_t	*app;
-	int	 trusted, rc;
+	struct trust_auth	 auth;
+	json_t			*app;
+	int			 rc;
 
 	if (c->m->is_dsn)
 		return intake_bounce(c);
-	app = intake_find_thread(c, &trusted);
+	trust_auth_check(c->m, in->authserv_id, &auth);
+	app = intake_find_thread(c);
 	if (c->m->is_auto_reply) {
 		rc = intake_record(c, "auto-reply", app != NULL ?
 		    json_integer_value(json_object_get(app, "id")) : 0) == -1 ?
@@ -503,11 +637,11 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		return rc;
 	}
 	if (app != NULL) {
-		rc = intake_reply(c, app, trusted);
+		rc = intake_reply(c, app, &auth);
 		json_decref(app);
 		return rc;
 	}
-	return intake_new(c, in);
+	return intake_new(c, in, &auth);
 }
 
 /*

@@ -66,6 +66,36 @@ enum intake_result {
 };
 enum intake_result intake_process(const struct intake_conf *, const char *,
 		     size_t);
+int		 intake_reply_apply(json_t *, const char *, const char *,
+		     const char *);
+int		 intake_letter(long long, const char *, const char *,
+		     const char *);
+
+/* trust.c */
+struct mime_message;
+struct trust_auth {
+	int	 fail;		/* the receiving server failed the From domain */
+	char	 why[300];	/* the result, e.g. "dmarc=fail header.from=..." */
+};
+struct trust_reply {
+	const char		*from_addr;	/* the message's From */
+	const char		*on_record;	/* the application's address */
+	int			 threaded;	/* answers a letter sent there */
+	const struct trust_auth	*auth;
+};
+void		 trust_auth_check(const struct mime_message *, const char *,
+		     struct trust_auth *);
+const char	*trust_reply_hold(const struct trust_reply *, char *, size_t);
+const char	*trust_new_hold(const struct trust_auth *, char *, size_t);
+
+/* trust-held.c */
+int		 trust_threaded(const struct mime_message *, const char *,
+		     const char *);
+int		 trust_hold(long long, const char *);
+json_t		*trust_held_list(int);
+json_t		*trust_held_get(long long);
+int		 trust_held_decide(long long, int, const char *, json_t **,
+		     int *, char *, size_t);
 
 /* intake-source.c, intake-maildir.c, intake-imap.c */
 void		 intake_start(struct event_base *);

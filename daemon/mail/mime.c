@@ -1154,6 +1154,32 @@ auto_reply(struct mime_message *m, GMimeObject *obj)
 	return 0;
 }
 
+/*
+ * Every Authentication-Results field, in order: which of them to believe
+ * (only the receiving server's) is for the caller to decide.
+ */
+#define MIME_AUTH_RESULTS_MAX 32
+static void
+read_auth_results(struct mime_message *m, GMimeObject *obj)
+{
+	GMimeHeaderList	*list = g_mime_object_get_header_list(obj);
+	GMimeHeader	*h;
+	int		 i, n = g_mime_header_list_get_count(list);
+	char		*v;
+
+	for (i = 0; i < n && m->nauth_results < MIME_AUTH_RESULTS_MAX; i++) {
+		h = g_mime_header_list_get_header_at(list, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "Authentication-Results") != 0 ||
+		    (v = clean_line(g_mime_header_get_value(h))) == NULL)
+			continue;
+		if (m->auth_results == NULL)
+			m->auth_results = xcalloc(MIME_AUTH_RESULTS_MAX,
+			    sizeof *m->auth_results);
+		m->auth_results[m->nauth_results++] = v;
+	}
+}
+
 static void
 read_headers(struct mime_message *m, GMimeMessage *msg)
 {
@@ -1182,6 +1208,7 @@ read_headers(struct mime_message *m, GMimeMessage *msg)
 	m->precedence = nonempty(clean_lower(g_mime_object_get_header(obj,
 	    "Precedence")));
 	m->is_auto_reply = auto_reply(m, obj);
+	read_auth_results(m, obj);
 }
 
 /* ---- the message ---- */
@@ -1301,6 +1328,9 @@ mime_free(struct mime_message *m)
 	free(m->references);
 	free(m->auto_submitted);
 	free(m->precedence);
+	for (i = 0; i < m->nauth_results; i++)
+		free(m->auth_results[i]);
+	free(m->auth_results);
 	free(m->dsn_message_id);
 	free(m->dsn_status);
 	free(m->body);

@@ -34,6 +34,8 @@ struct mime_message {
 	char	*in_reply_to;	/* without <>, NULL if absent */
 	char	*references;	/* space separated ids without <>, NULL if absent */
 	char	*auto_submitted, *precedence;	/* raw, lower-cased, or NULL */
+	char	**auth_results;	/* each Authentication-Results value, top first */
+	size_t	 nauth_results;
 	int	 is_auto_reply;
 	int	 is_dsn;
 	char	*dsn_message_id;	/* Message-ID of the message a DSN returns */

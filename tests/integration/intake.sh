@@ -199,7 +199,7 @@ Postcode: LS1 1AA
 Amount requested: £100
 MAIL
 deliver "$T/stranger.eml" 1009.n
-wait_for "the stranger's mail joins the thread, unverified" 10 sh -c "$GRANTCTL app show $pref | grep -q 'reply-unverified'"
+wait_for "the stranger's mail joins the thread, held" 10 sh -c "$GRANTCTL app show $pref | grep -q 'reply-held'"
 ok "Pat's application unchanged" $GRANTCTL app show "$pref"
 has "still incomplete" "state          incomplete"
 lacks "no postcode merged" "LS1 1AA"
@@ -291,7 +291,7 @@ wait_for "priya's digest" 10 sh -c "grep -l -a -E 'grantd: .* (thing needs|thing
 D=$(grep -l -a -E '(thing needs|things need) you' "$T"/sent/new/* | head -1)
 run cat "$D"
 has "assigned to her" "FG-$year-0001 (Oakfield Allotment Society) was assigned to you: eligible"
-has "the stranger's reply, flagged" "an unverified reply from other@example.com"
+has "the stranger's reply, held" "a reply from other@example.com is held for you"
 
 ok "withdraw" $GRANTCTL app withdraw "FG-$year-0001" --reason "Group folded"
 fails "withdraw twice" 1 "already withdrawn" $GRANTCTL app withdraw "FG-$year-0001" --reason again
