@@ -38,23 +38,105 @@ static void	db_stmt_failed(MYSQL_STMT *, const char *);
 /*
  * Prepared statements are kept, one per SQL text, for the life of the
  * connection: preparing costs a round trip to the server each time, and
- * grantd runs the same few dozen statements over and over.
+ * grantd runs the same few dozen statements over and over. A hash table
+ * that grows, so a new query never finds the cache full.
  */
-#define DB_CACHE_MAX 256
-static struct {
-	char		*sql;
-	MYSQL_STMT	*st;
-}		 db_cache[DB_CACHE_MAX];
-static int	 db_ncache;
+struct db_cached {
+	char			*sql;
+	MYSQL_STMT		*st;
+	struct db_cached	*next;
+};
+static struct db_cached	**db_cache;
+static size_t		  db_nbuckets;
+static size_t		  db_ncache;
+
+static size_t
+db_hash(const char *s)
+{
+	size_t	h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct db_cached **
+db_cache_slot(const char *sql)
+{
+	struct db_cached	**e;
+
+	if (db_nbuckets == 0)
+		return NULL;
+	for (e = &db_cache[db_hash(sql) % db_nbuckets]; *e != NULL;
+	    e = &(*e)->next)
+		if (strcmp((*e)->sql, sql) == 0)
+			return e;
+	return e;
+}
+
+/* Double the buckets once the chains would average more than one entry. */
+static void
+db_cache_grow(void)
+{
+	struct db_cached	**old = db_cache, *e, *next;
+	size_t			  i, n = db_nbuckets;
+
+	db_nbuckets = n == 0 ? 64 : n * 2;
+	db_cache = xcalloc(db_nbuckets, sizeof *db_cache);
+	for (i = 0; i < n; i++)
+		for (e = old[i]; e != NULL; e = next) {
+			next = e->next;
+			e->next = db_cache[db_hash(e->sql) % db_nbuckets];
+			db_cache[db_hash(e->sql) % db_nbuckets] = e;
+		}
+	free(old);
+}
+
+static void
+db_cache_add(const char *sql, MYSQL_STMT *st)
+{
+	struct db_cached	*e;
+
+	if (db_ncache >= db_nbuckets)
+		db_cache_grow();
+	e = xcalloc(1, sizeof *e);
+	e->sql = xstrdup(sql);
+	e->st = st;
+	e->next = db_cache[db_hash(sql) % db_nbuckets];
+	db_cache[db_hash(sql) % db_nbuckets] = e;
+	db_ncache++;
+}
+
+/* Forget sql's statement without closing it. */
+static void
+db_cache_remove(const char *sql)
+{
+	struct db_cached	**slot, *e;
+
+	if ((slot = db_cache_slot(sql)) == NULL || (e = *slot) == NULL)
+		return;
+	*slot = e->next;
+	free(e->sql);
+	free(e);
+	db_ncache--;
+}
 
 static void
 db_cache_clear(void)
 {
-	while (db_ncache > 0) {
-		db_ncache--;
-		mysql_stmt_close(db_cache[db_ncache].st);
-		free(db_cache[db_ncache].sql);
-	}
+	struct db_cached	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < db_nbuckets; i++)
+		for (e = db_cache[i]; e != NULL; e = next) {
+			next = e->next;
+			mysql_stmt_close(e->st);
+			free(e->sql);
+			free(e);
+		}
+	free(db_cache);
+	db_cache = NULL;
+	db_nbuckets = db_ncache = 0;
 }
 
 /* Statements belong to their connection: they go first. */
@@ -388,37 +470,26 @@ db_insert_id(void)
 static MYSQL_STMT *
 db_stmt(const char *sql)
 {
-	MYSQL_STMT	*st;
-	int		 i;
+	struct db_cached	**slot;
+	MYSQL_STMT		 *st;
 
-	for (i = 0; i < db_ncache; i++)
-		if (strcmp(db_cache[i].sql, sql) == 0)
-			return db_cache[i].st;
+	if ((slot = db_cache_slot(sql)) != NULL && *slot != NULL)
+		return (*slot)->st;
 	if ((st = mysql_stmt_init(db_my)) == NULL)
 		fatalx("mysql_stmt_init failed");
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		db_stmt_failed(st, sql);
 		return NULL;
 	}
-	if (db_ncache < DB_CACHE_MAX) {
-		db_cache[db_ncache].sql = xstrdup(sql);
-		db_cache[db_ncache++].st = st;
-	}
+	db_cache_add(sql, st);
 	return st;
 }
 
-/* Finished with st: a cached one stays prepared, others are closed. */
+/* Finished with st: it stays prepared for the next use. */
 static void
 db_stmt_done(MYSQL_STMT *st)
 {
-	int	i;
-
-	for (i = 0; i < db_ncache; i++)
-		if (db_cache[i].st == st) {
-			mysql_stmt_free_result(st);
-			return;
-		}
-	mysql_stmt_close(st);
+	mysql_stmt_free_result(st);
 }
 
 /*
@@ -430,16 +501,10 @@ db_stmt_failed(MYSQL_STMT *st, const char *sql)
 {
 	char		msg[512];
 	unsigned int	e = mysql_stmt_errno(st);
-	int		i;
 
 	snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
 	log_debug("database: %s: %s", msg, sql);
-	for (i = 0; i < db_ncache; i++)
-		if (db_cache[i].st == st) {
-			free(db_cache[i].sql);
-			db_cache[i] = db_cache[--db_ncache];
-			break;
-		}
+	db_cache_remove(sql);
 	mysql_stmt_close(st);
 	db_failed(e, msg);
 }
