@@ -82,6 +82,7 @@ const char	*config_key_name(size_t, const char **);
 
 /* db.c */
 int		 db_init(const struct config *, char *, size_t);
+int		 db_init_migration(const struct config *, char *, size_t);
 void		 db_start(struct event_base *);
 void		 db_set_config(const struct config *);
 void		 db_set_check(int (*)(char *, size_t));

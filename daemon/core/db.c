@@ -31,6 +31,7 @@ static unsigned int		 db_last_errno;
 static time_t			 db_used;
 static long long		 db_tried;	/* last connection attempt, ms */
 static int			(*db_check)(char *, size_t);
+static int			 db_multi;	/* the migration connection */
 
 static void	db_retry_cb(evutil_socket_t, short, void *);
 static void	db_stmt_failed(MYSQL_STMT *, const char *);
@@ -200,10 +201,14 @@ db_connect(char *err, size_t errlen)
 	 */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Multi-statements serve migrations only; data goes through prepares. */
+	/*
+	 * Multi-statements serve migrations only (a file holds many); the
+	 * daemon's connection refuses them, so no text it ever sends can
+	 * smuggle a second statement.
+	 */
 	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
 	    db_conf->db_name, (unsigned int)db_conf->db_port,
-	    db_conf->db_socket, CLIENT_MULTI_STATEMENTS) == NULL) {
+	    db_conf->db_socket, db_multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
 		errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
 		    "%s, user %s): %s",
 		    db_conf->db_socket != NULL ? "at " : "on ",
@@ -280,6 +285,14 @@ db_init(const struct config *conf, char *err, size_t errlen)
 	if ((rc = db_connect(db_err, sizeof db_err)) < 0)
 		errfmt(err, errlen, "%s", db_err);
 	return rc;
+}
+
+/* The connection for grantd --migrate: it alone runs multi-statement text. */
+int
+db_init_migration(const struct config *conf, char *err, size_t errlen)
+{
+	db_multi = 1;
+	return db_init(conf, err, errlen);
 }
 
 void
