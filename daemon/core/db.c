@@ -4,6 +4,7 @@
  * 503, and a timer reconnects with backoff until it is back.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #define DB_BACKOFF_MAX	30	/* seconds between reconnection attempts */
 #define DB_PING_IDLE	1	/* ping a connection idle this long before use */
 #define DB_RETRY_MS	250	/* least time between connection attempts */
+#define DB_CONNECT_WAIT_MS 200	/* most a request waits for a connection */
 
 static MYSQL			*db_my;
 static const struct config	*db_conf;
@@ -31,9 +33,16 @@ static unsigned int		 db_last_errno;
 static time_t			 db_used;
 static long long		 db_tried;	/* last connection attempt, ms */
 static int			(*db_check)(char *, size_t);
+static MYSQL			*db_pending;	/* connecting, not yet usable */
+static char			*db_pending_password;
+static struct event		*db_pending_ev;
+static int			 db_pending_status;	/* MYSQL_WAIT_* */
+static long long		 db_pending_deadline;	/* ms */
 static int			 db_multi;	/* the migration connection */
 
 static void	db_retry_cb(evutil_socket_t, short, void *);
+static void	db_pending_cb(evutil_socket_t, short, void *);
+static void	db_schedule_retry(void);
 static void	db_stmt_failed(MYSQL_STMT *, const char *);
 
 /*
@@ -170,11 +179,11 @@ db_errno(void)
 	return db_last_errno;
 }
 
-static int
-db_connect(char *err, size_t errlen)
+/* A handle with grantd's options; nonblock for one the loop drives. */
+static MYSQL *
+db_handle_new(int nonblock)
 {
 	MYSQL		*my;
-	char		*password = NULL;
 	unsigned int	 timeout = (unsigned int)db_conf->db_timeout;
 	unsigned int	 rwtimeout = timeout * 6;
 	unsigned long	 maxpacket = 1024UL * 1024 * 1024;
@@ -182,11 +191,10 @@ db_connect(char *err, size_t errlen)
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 
-	db_tried = db_now_ms();
-	if (config_read_password(db_conf, &password, err, errlen) == -1)
-		return -1;
 	if ((my = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init failed");
+	if (nonblock)
+		mysql_options(my, MYSQL_OPT_NONBLOCK, 0);
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
@@ -201,25 +209,35 @@ db_connect(char *err, size_t errlen)
 	 */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/*
-	 * Multi-statements serve migrations only (a file holds many); the
-	 * daemon's connection refuses them, so no text it ever sends can
-	 * smuggle a second statement.
-	 */
-	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
-	    db_conf->db_name, (unsigned int)db_conf->db_port,
-	    db_conf->db_socket, db_multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
-		errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
-		    "%s, user %s): %s",
-		    db_conf->db_socket != NULL ? "at " : "on ",
-		    db_conf->db_socket != NULL ? db_conf->db_socket :
-		    (db_conf->db_host != NULL ? db_conf->db_host : "localhost"),
-		    db_conf->db_name, db_conf->db_user, mysql_error(my));
-		mysql_close(my);
-		free(password);
-		return -1;
-	}
-	free(password);
+	return my;
+}
+
+/*
+ * Multi-statements serve migrations only (a file holds many); the
+ * daemon's connection refuses them, so no text it ever sends can
+ * smuggle a second statement.
+ */
+static unsigned long
+db_client_flags(void)
+{
+	return db_multi ? CLIENT_MULTI_STATEMENTS : 0;
+}
+
+static void
+db_connect_error(MYSQL *my, char *err, size_t errlen)
+{
+	errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
+	    "%s, user %s): %s",
+	    db_conf->db_socket != NULL ? "at " : "on ",
+	    db_conf->db_socket != NULL ? db_conf->db_socket :
+	    (db_conf->db_host != NULL ? db_conf->db_host : "localhost"),
+	    db_conf->db_name, db_conf->db_user, mysql_error(my));
+}
+
+/* my has connected: it becomes the connection once it passes the check. */
+static int
+db_connected(MYSQL *my, char *err, size_t errlen)
+{
 	db_my = my;
 	db_used = time(NULL);
 	/* A reachable database with the wrong schema is no use either. */
@@ -229,6 +247,212 @@ db_connect(char *err, size_t errlen)
 	}
 	db_backoff = 1;
 	return 0;
+}
+
+/* Connect, waiting as long as it takes: at startup and for --migrate. */
+static int
+db_connect(char *err, size_t errlen)
+{
+	MYSQL		*my;
+	char		*password = NULL;
+
+	db_tried = db_now_ms();
+	if (config_read_password(db_conf, &password, err, errlen) == -1)
+		return -1;
+	my = db_handle_new(0);
+	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
+	    db_conf->db_name, (unsigned int)db_conf->db_port,
+	    db_conf->db_socket, db_client_flags()) == NULL) {
+		db_connect_error(my, err, errlen);
+		mysql_close(my);
+		free(password);
+		return -1;
+	}
+	free(password);
+	return db_connected(my, err, errlen);
+}
+
+/*
+ * Once the loop runs, a connection is made without blocking it: a server
+ * that accepts but does not answer would otherwise hold every request,
+ * even /v1/status, for the whole connect timeout. The attempt is driven by
+ * events on its socket; requests meanwhile get a 503.
+ */
+static void
+db_pending_end(void)
+{
+	if (db_pending_ev != NULL) {
+		event_free(db_pending_ev);
+		db_pending_ev = NULL;
+	}
+	free(db_pending_password);
+	db_pending_password = NULL;
+	db_pending = NULL;
+}
+
+/* Give up an attempt still under way (new settings, shutdown). */
+static void
+db_pending_abort(void)
+{
+	MYSQL	*my = db_pending;
+
+	if (my == NULL)
+		return;
+	db_pending_end();
+	mysql_close(my);
+}
+
+/* The attempt ended: ret is the connection, or NULL if it failed. */
+static void
+db_pending_done(MYSQL *ret)
+{
+	char	 err[sizeof db_err];
+	MYSQL	*my = db_pending;
+
+	db_pending_end();
+	if (ret == NULL) {
+		db_connect_error(my, err, sizeof err);
+		mysql_close(my);
+	} else if (db_connected(my, err, sizeof err) == 0) {
+		log_info("database: connected again");
+		return;
+	}
+	if (strcmp(err, db_err) != 0)
+		log_warnx("database: %s", err);
+	snprintf(db_err, sizeof db_err, "%s", err);
+	db_schedule_retry();
+}
+
+/* Milliseconds to wait for what the library asked, within the deadline. */
+static long long
+db_pending_wait_ms(void)
+{
+	long long	ms = db_pending_deadline - db_now_ms();
+
+	if ((db_pending_status & MYSQL_WAIT_TIMEOUT) &&
+	    (long long)mysql_get_timeout_value_ms(db_pending) < ms)
+		ms = mysql_get_timeout_value_ms(db_pending);
+	return ms < 0 ? 0 : ms;
+}
+
+static void
+db_pending_arm(void)
+{
+	struct timeval	tv;
+	long long	ms = db_pending_wait_ms();
+	short		what = 0;
+
+	if (db_pending_status & MYSQL_WAIT_READ)
+		what |= EV_READ;
+	if (db_pending_status & MYSQL_WAIT_WRITE)
+		what |= EV_WRITE;
+	if (db_pending_ev != NULL)
+		event_free(db_pending_ev);
+	db_pending_ev = event_new(db_base, what != 0 ?
+	    mysql_get_socket(db_pending) : -1, what, db_pending_cb, NULL);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(db_pending_ev, &tv);
+}
+
+/*
+ * One step of the attempt, given what happened (MYSQL_WAIT_*). A timeout
+ * makes the library fail the attempt, which is how the deadline ends it.
+ */
+static void
+db_pending_step(int ready)
+{
+	MYSQL	*ret = NULL;
+
+	db_pending_status = mysql_real_connect_cont(&ret, db_pending, ready);
+	if (db_pending_status == 0)
+		db_pending_done(ret);
+	else
+		db_pending_arm();
+}
+
+static void
+db_pending_cb(evutil_socket_t fd, short events, void *arg)
+{
+	int	ready = 0;
+
+	if (events & EV_READ)
+		ready |= MYSQL_WAIT_READ;
+	if (events & EV_WRITE)
+		ready |= MYSQL_WAIT_WRITE;
+	if (events & EV_TIMEOUT)
+		ready |= MYSQL_WAIT_TIMEOUT;
+	db_pending_step(ready);
+}
+
+/*
+ * Drive the attempt for at most ms: a local server that is up answers in
+ * a few milliseconds, so the request that starts the attempt after the
+ * server comes back is served rather than refused. What is left of the
+ * attempt goes on in the loop.
+ */
+static void
+db_pending_drive(long long ms)
+{
+	struct pollfd	pfd;
+	long long	until = db_now_ms() + ms, left, wait;
+	int		n, ready;
+
+	while (db_pending != NULL && (left = until - db_now_ms()) > 0) {
+		wait = db_pending_wait_ms();
+		pfd.fd = mysql_get_socket(db_pending);
+		pfd.events = ((db_pending_status & MYSQL_WAIT_READ) ? POLLIN :
+		    0) | ((db_pending_status & MYSQL_WAIT_WRITE) ? POLLOUT : 0);
+		pfd.revents = 0;
+		n = poll(&pfd, 1, (int)(wait < left ? wait : left));
+		if (n == -1 && errno == EINTR)
+			continue;
+		ready = 0;
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			ready |= MYSQL_WAIT_READ;
+		if (n > 0 && (pfd.revents & POLLOUT))
+			ready |= MYSQL_WAIT_WRITE;
+		if (n == 0 && wait < left)
+			ready = MYSQL_WAIT_TIMEOUT;
+		if (ready == 0)
+			break;
+		db_pending_step(ready);
+	}
+}
+
+/* Start connecting in the background; wait_ms as for db_pending_drive. */
+static void
+db_connect_start(long long wait_ms)
+{
+	char	 err[sizeof db_err];
+	MYSQL	*ret = NULL;
+
+	if (db_my != NULL || db_pending != NULL)
+		return;
+	if (db_base == NULL) {
+		if (db_connect(err, sizeof err) < 0)
+			snprintf(db_err, sizeof db_err, "%s", err);
+		return;
+	}
+	db_tried = db_now_ms();
+	if (config_read_password(db_conf, &db_pending_password, err,
+	    sizeof err) == -1) {
+		snprintf(db_err, sizeof db_err, "%s", err);
+		db_schedule_retry();
+		return;
+	}
+	db_pending = db_handle_new(1);
+	db_pending_deadline = db_tried + db_conf->db_timeout * 1000;
+	db_pending_status = mysql_real_connect_start(&ret, db_pending,
+	    db_conf->db_host, db_conf->db_user, db_pending_password,
+	    db_conf->db_name, (unsigned int)db_conf->db_port,
+	    db_conf->db_socket, db_client_flags());
+	if (db_pending_status == 0) {
+		db_pending_done(ret);
+		return;
+	}
+	db_pending_arm();
+	db_pending_drive(wait_ms);
 }
 
 /* Run on every new connection before it is used; see migrate_check(). */
@@ -258,18 +482,7 @@ db_schedule_retry(void)
 static void
 db_retry_cb(evutil_socket_t fd, short events, void *arg)
 {
-	char	err[sizeof db_err];
-
-	if (db_my != NULL)
-		return;
-	if (db_connect(err, sizeof err) < 0) {
-		if (strcmp(err, db_err) != 0)
-			log_warnx("database: %s", err);
-		snprintf(db_err, sizeof db_err, "%s", err);
-		db_schedule_retry();
-		return;
-	}
-	log_info("database: connected again");
+	db_connect_start(0);
 }
 
 /*
@@ -325,11 +538,13 @@ db_set_config(const struct config *conf)
 	    db_strdiff(old->db_user, conf->db_user) ||
 	    db_strdiff(old->db_password_file, conf->db_password_file);
 	db_conf = conf;
-	if (changed && db_my != NULL) {
+	if (changed && (db_my != NULL || db_pending != NULL)) {
 		log_info("database: settings changed, reconnecting");
-		db_disconnect();
+		if (db_my != NULL)
+			db_disconnect();
+		db_pending_abort();
 		db_backoff = 1;
-		db_retry_cb(-1, 0, NULL);
+		db_connect_start(0);
 	}
 }
 
@@ -340,6 +555,7 @@ db_shutdown(void)
 		event_free(db_retry_ev);
 		db_retry_ev = NULL;
 	}
+	db_pending_abort();
 	if (db_my != NULL) {
 		db_disconnect();
 	}
@@ -379,31 +595,25 @@ db_lost(void)
 /*
  * Before a request uses the connection: if it sat idle, check it is still
  * there, and reconnect at once if the server restarted meanwhile. While it
- * is down, a request may try every DB_RETRY_MS, so service resumes as soon
- * as the server is back rather than when the backoff timer next fires, and
- * a burst of requests cannot hold the loop in connect attempts.
+ * is down, a request may start an attempt every DB_RETRY_MS, so service
+ * resumes as soon as the server is back rather than when the backoff timer
+ * next fires; the attempt never holds the loop for more than
+ * DB_CONNECT_WAIT_MS.
  */
 static int
 db_check_available(int force)
 {
-	char	err[sizeof db_err];
+	long long	wait_ms = force ? DB_CONNECT_WAIT_MS : 0;
 
-	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS)) {
-		if (db_connect(err, sizeof err) < 0)
-			snprintf(db_err, sizeof db_err, "%s", err);
-		else
-			log_info("database: connected again");
-	}
+	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS))
+		db_connect_start(wait_ms);
 	if (db_my != NULL && time(NULL) - db_used >= DB_PING_IDLE &&
 	    mysql_ping(db_my) != 0) {
 		log_warnx("database: connection lost: %s", mysql_error(db_my));
+		snprintf(db_err, sizeof db_err, "%s", mysql_error(db_my));
 		db_disconnect();
-		if (db_connect(err, sizeof err) < 0) {
-			snprintf(db_err, sizeof db_err, "%s", err);
-			db_backoff = 1;
-			db_schedule_retry();
-		} else
-			log_info("database: connected again");
+		db_backoff = 1;
+		db_connect_start(wait_ms);
 	}
 	if (db_my == NULL)
 		return 0;

@@ -57,7 +57,7 @@ name = $DB
 user = grantd
 password_file = $GRANTD_TEST_DB_PASSWORD_FILE
 migrations = $top_srcdir/sql
-timeout = 2
+timeout = ${DB_TIMEOUT:-2}
 
 [mail]
 transport = ${MAIL_TRANSPORT:-maildir}
