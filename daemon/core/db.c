@@ -739,46 +739,176 @@ struct db_params {
 	my_bool		nulls[DB_MAX_PARAMS];
 };
 
+/* The number of ? placeholders in sql, outside quoted text. */
+static size_t
+db_placeholders(const char *sql)
+{
+	size_t	n = 0;
+	char	q = 0;
+
+	for (; *sql != '\0'; sql++) {
+		if (q != 0) {
+			if (*sql == '\\' && q != '`' && sql[1] != '\0')
+				sql++;
+			else if (*sql == q)
+				q = 0;
+		} else if (*sql == '\'' || *sql == '"' || *sql == '`')
+			q = *sql;
+		else if (*sql == '?')
+			n++;
+	}
+	return n;
+}
+
+/* May an argument of type letter t (from DB_T) stand for format letter f? */
+static int
+db_type_fits(char f, char t)
+{
+	switch (f) {
+	case 's':
+		return t == 's' || t == 'p';	/* NULL is a void * */
+	case 'i':
+		return t == 'i' || (t == 'L' && sizeof(long long) ==
+		    sizeof(int64_t));
+	case 'd':
+		return t == 'd';
+	default:
+		return 0;
+	}
+}
+
+static const char *
+db_type_name(char t)
+{
+	switch (t) {
+	case '\0':
+		return "no argument";
+	case 's':
+		return "a char *";
+	case 'p':
+		return "a pointer";
+	case 'd':
+		return "an int";
+	case 'i':
+		return "an int64_t";
+	case 'z':
+		return "a size_t";
+	case 'l':
+		return "a long";
+	case 'L':
+		return "a long long";
+	default:
+		return "an argument of another type";
+	}
+}
+
 /*
- * Parameters by format: 'i' int64_t, 'd' int, 's' string (NULL is SQL NULL),
- * 'b' bytes: a pointer and a size_t length.
+ * Does the format fmt agree with sql's placeholders and with types, the
+ * letters DB_T gave the arguments? 0 if so; -1 and why in err if not.
+ */
+int
+db_params_check(const char *sql, const char *fmt, const char *types,
+    char *err, size_t errlen)
+{
+	size_t		 i, n = strlen(fmt), want = db_placeholders(sql);
+	const char	*t = types;
+
+	if (n > DB_MAX_PARAMS || n != want) {
+		errfmt(err, errlen, "format \"%s\" has %zu parameters, the "
+		    "statement %zu: %s", fmt, n, want, sql);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (strchr("isdb", fmt[i]) == NULL) {
+			errfmt(err, errlen, "format \"%s\": unknown letter "
+			    "'%c': %s", fmt, fmt[i], sql);
+			return -1;
+		}
+		if (fmt[i] == 'b' ? *t == '\0' || !db_type_fits('s', *t) ||
+		    t[1] != 'z' : !db_type_fits(fmt[i], *t)) {
+			errfmt(err, errlen, "format \"%s\": parameter %zu "
+			    "('%c') is given %s: %s", fmt, i + 1, fmt[i],
+			    db_type_name(*t), sql);
+			return -1;
+		}
+		t += fmt[i] == 'b' ? 2 : 1;
+	}
+	if (*t != '\0') {
+		errfmt(err, errlen, "format \"%s\" is given %zu more "
+		    "argument%s than it names: %s", fmt, strlen(t),
+		    strlen(t) == 1 ? "" : "s", sql);
+		return -1;
+	}
+	return 0;
+}
+
+/* A call whose arguments disagree with its format: a bug, said loudly. */
+static int
+db_params_ok(const char *sql, const char *fmt, const char *types)
+{
+	char	err[sizeof db_err - 64];
+
+	if (db_params_check(sql, fmt, types, err, sizeof err) == 0)
+		return 1;
+	log_warnx("database call does not match its format: %s", err);
+	snprintf(db_err, sizeof db_err, "database call does not match its "
+	    "format: %s", err);
+	db_last_errno = 0;
+	return 0;
+}
+
+static void
+db_bind_string(struct db_params *p, size_t i, const char *s)
+{
+	MYSQL_BIND	*b = &p->bind[i];
+
+	b->buffer_type = MYSQL_TYPE_STRING;
+	if (s == NULL) {
+		p->nulls[i] = 1;
+		b->is_null = &p->nulls[i];
+		return;
+	}
+	b->buffer = (void *)s;
+	p->lens[i] = strlen(s);
+	b->buffer_length = p->lens[i];
+	b->length = &p->lens[i];
+}
+
+/*
+ * Bind the arguments by format and execute. types has been checked
+ * against fmt, so each va_arg reads the type that was passed.
  */
 static MYSQL_STMT *
-db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
+db_prepare(const char *sql, const char *types, const char *fmt, va_list ap,
+    struct db_params *p)
 {
 	MYSQL_STMT	*st;
+	MYSQL_BIND	*b;
 	size_t		 i, n = strlen(fmt);
-	const char	*s;
 
+	if (!db_params_ok(sql, fmt, types))
+		return NULL;
 	if (db_my == NULL) {
 		db_last_errno = CR_SERVER_GONE_ERROR;
 		return NULL;
 	}
-	if (n > DB_MAX_PARAMS)
-		fatalx("db_prepare: too many parameters");
 	memset(p, 0, sizeof *p);
-	for (i = 0; i < n; i++) {
-		MYSQL_BIND *b = &p->bind[i];
+	for (i = 0; i < n; i++, types++) {
+		b = &p->bind[i];
 		switch (fmt[i]) {
 		case 'i':
+			p->ints[i] = *types == 'L' ? va_arg(ap, long long) :
+			    (long long)va_arg(ap, int64_t);
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &p->ints[i];
+			break;
 		case 'd':
-			p->ints[i] = fmt[i] == 'i' ? (long long)va_arg(ap, int64_t) :
-			    (long long)va_arg(ap, int);
+			p->ints[i] = va_arg(ap, int);
 			b->buffer_type = MYSQL_TYPE_LONGLONG;
 			b->buffer = &p->ints[i];
 			break;
 		case 's':
-			s = va_arg(ap, const char *);
-			b->buffer_type = MYSQL_TYPE_STRING;
-			if (s == NULL) {
-				p->nulls[i] = 1;
-				b->is_null = &p->nulls[i];
-			} else {
-				b->buffer = (void *)s;
-				p->lens[i] = strlen(s);
-				b->buffer_length = p->lens[i];
-				b->length = &p->lens[i];
-			}
+			db_bind_string(p, i, va_arg(ap, const char *));
 			break;
 		case 'b':
 			b->buffer_type = MYSQL_TYPE_BLOB;
@@ -786,15 +916,21 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 			p->lens[i] = va_arg(ap, size_t);
 			b->buffer_length = p->lens[i];
 			b->length = &p->lens[i];
+			types++;
 			break;
-		default:
-			fatalx("db_prepare: bad format '%c'", fmt[i]);
 		}
 	}
 	if ((st = db_stmt(sql)) == NULL)
 		return NULL;
-	if (mysql_stmt_param_count(st) != n)
-		fatalx("db_prepare: parameter count mismatch: %s", sql);
+	if (mysql_stmt_param_count(st) != n) {
+		/* db_placeholders miscounted: say so rather than bind wrongly. */
+		log_warnx("database: %s: the server counts %lu parameters",
+		    sql, mysql_stmt_param_count(st));
+		snprintf(db_err, sizeof db_err, "parameter count mismatch");
+		db_last_errno = 0;
+		db_stmt_done(st);
+		return NULL;
+	}
 	if (mysql_stmt_bind_param(st, p->bind) != 0 ||
 	    mysql_stmt_execute(st) != 0) {
 		db_stmt_failed(st, sql);
@@ -804,7 +940,7 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 }
 
 long long
-db_exec(const char *sql, const char *fmt, ...)
+db_exec_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	struct db_params	 p;
 	MYSQL_STMT		*st;
@@ -812,7 +948,7 @@ db_exec(const char *sql, const char *fmt, ...)
 	long long		 rows;
 
 	va_start(ap, fmt);
-	st = db_prepare(sql, fmt, ap, &p);
+	st = db_prepare(sql, types, fmt, ap, &p);
 	va_end(ap);
 	if (st == NULL)
 		return -1;
@@ -879,7 +1015,7 @@ db_value_json(const MYSQL_FIELD *f, const MYSQL_BIND *b, long long iv,
 
 /* Run a query; its rows as a JSON array of objects keyed by column name. */
 static json_t *
-db_vquery(const char *sql, const char *fmt, va_list ap)
+db_vquery(const char *sql, const char *types, const char *fmt, va_list ap)
 {
 	struct db_params	 p;
 	MYSQL_STMT		*st;
@@ -894,7 +1030,7 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 	json_t			*rows, *row;
 	int			 rc;
 
-	if ((st = db_prepare(sql, fmt, ap, &p)) == NULL)
+	if ((st = db_prepare(sql, types, fmt, ap, &p)) == NULL)
 		return NULL;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
 		fatalx("db_query: statement returns no rows: %s", sql);
@@ -956,26 +1092,26 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 }
 
 json_t *
-db_query(const char *sql, const char *fmt, ...)
+db_query_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	json_t	*rows;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	rows = db_vquery(sql, fmt, ap);
+	rows = db_vquery(sql, types, fmt, ap);
 	va_end(ap);
 	return rows;
 }
 
 /* The first row, or JSON null when there is none; NULL only on error. */
 json_t *
-db_query_row(const char *sql, const char *fmt, ...)
+db_query_row_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	json_t	*rows, *row;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	rows = db_vquery(sql, fmt, ap);
+	rows = db_vquery(sql, types, fmt, ap);
 	va_end(ap);
 	if (rows == NULL)
 		return NULL;
