@@ -4,6 +4,7 @@
  * 503, and a timer reconnects with backoff until it is back.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #define DB_BACKOFF_MAX	30	/* seconds between reconnection attempts */
 #define DB_PING_IDLE	1	/* ping a connection idle this long before use */
 #define DB_RETRY_MS	250	/* least time between connection attempts */
+#define DB_CONNECT_WAIT_MS 200	/* most a request waits for a connection */
 
 static MYSQL			*db_my;
 static const struct config	*db_conf;
@@ -31,30 +33,120 @@ static unsigned int		 db_last_errno;
 static time_t			 db_used;
 static long long		 db_tried;	/* last connection attempt, ms */
 static int			(*db_check)(char *, size_t);
+static MYSQL			*db_pending;	/* connecting, not yet usable */
+static char			*db_pending_password;
+static struct event		*db_pending_ev;
+static int			 db_pending_status;	/* MYSQL_WAIT_* */
+static long long		 db_pending_deadline;	/* ms */
+static int			 db_multi;	/* the migration connection */
 
 static void	db_retry_cb(evutil_socket_t, short, void *);
+static void	db_pending_cb(evutil_socket_t, short, void *);
+static void	db_schedule_retry(void);
 static void	db_stmt_failed(MYSQL_STMT *, const char *);
 
 /*
  * Prepared statements are kept, one per SQL text, for the life of the
  * connection: preparing costs a round trip to the server each time, and
- * grantd runs the same few dozen statements over and over.
+ * grantd runs the same few dozen statements over and over. A hash table
+ * that grows, so a new query never finds the cache full.
  */
-#define DB_CACHE_MAX 256
-static struct {
-	char		*sql;
-	MYSQL_STMT	*st;
-}		 db_cache[DB_CACHE_MAX];
-static int	 db_ncache;
+struct db_cached {
+	char			*sql;
+	MYSQL_STMT		*st;
+	struct db_cached	*next;
+};
+static struct db_cached	**db_cache;
+static size_t		  db_nbuckets;
+static size_t		  db_ncache;
+
+static size_t
+db_hash(const char *s)
+{
+	size_t	h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct db_cached **
+db_cache_slot(const char *sql)
+{
+	struct db_cached	**e;
+
+	if (db_nbuckets == 0)
+		return NULL;
+	for (e = &db_cache[db_hash(sql) % db_nbuckets]; *e != NULL;
+	    e = &(*e)->next)
+		if (strcmp((*e)->sql, sql) == 0)
+			return e;
+	return e;
+}
+
+/* Double the buckets once the chains would average more than one entry. */
+static void
+db_cache_grow(void)
+{
+	struct db_cached	**old = db_cache, *e, *next;
+	size_t			  i, n = db_nbuckets;
+
+	db_nbuckets = n == 0 ? 64 : n * 2;
+	db_cache = xcalloc(db_nbuckets, sizeof *db_cache);
+	for (i = 0; i < n; i++)
+		for (e = old[i]; e != NULL; e = next) {
+			next = e->next;
+			e->next = db_cache[db_hash(e->sql) % db_nbuckets];
+			db_cache[db_hash(e->sql) % db_nbuckets] = e;
+		}
+	free(old);
+}
+
+static void
+db_cache_add(const char *sql, MYSQL_STMT *st)
+{
+	struct db_cached	*e;
+
+	if (db_ncache >= db_nbuckets)
+		db_cache_grow();
+	e = xcalloc(1, sizeof *e);
+	e->sql = xstrdup(sql);
+	e->st = st;
+	e->next = db_cache[db_hash(sql) % db_nbuckets];
+	db_cache[db_hash(sql) % db_nbuckets] = e;
+	db_ncache++;
+}
+
+/* Forget sql's statement without closing it. */
+static void
+db_cache_remove(const char *sql)
+{
+	struct db_cached	**slot, *e;
+
+	if ((slot = db_cache_slot(sql)) == NULL || (e = *slot) == NULL)
+		return;
+	*slot = e->next;
+	free(e->sql);
+	free(e);
+	db_ncache--;
+}
 
 static void
 db_cache_clear(void)
 {
-	while (db_ncache > 0) {
-		db_ncache--;
-		mysql_stmt_close(db_cache[db_ncache].st);
-		free(db_cache[db_ncache].sql);
-	}
+	struct db_cached	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < db_nbuckets; i++)
+		for (e = db_cache[i]; e != NULL; e = next) {
+			next = e->next;
+			mysql_stmt_close(e->st);
+			free(e->sql);
+			free(e);
+		}
+	free(db_cache);
+	db_cache = NULL;
+	db_nbuckets = db_ncache = 0;
 }
 
 /* Statements belong to their connection: they go first. */
@@ -87,11 +179,11 @@ db_errno(void)
 	return db_last_errno;
 }
 
-static int
-db_connect(char *err, size_t errlen)
+/* A handle with grantd's options; nonblock for one the loop drives. */
+static MYSQL *
+db_handle_new(int nonblock)
 {
 	MYSQL		*my;
-	char		*password = NULL;
 	unsigned int	 timeout = (unsigned int)db_conf->db_timeout;
 	unsigned int	 rwtimeout = timeout * 6;
 	unsigned long	 maxpacket = 1024UL * 1024 * 1024;
@@ -99,11 +191,10 @@ db_connect(char *err, size_t errlen)
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 
-	db_tried = db_now_ms();
-	if (config_read_password(db_conf, &password, err, errlen) == -1)
-		return -1;
 	if ((my = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init failed");
+	if (nonblock)
+		mysql_options(my, MYSQL_OPT_NONBLOCK, 0);
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
@@ -118,21 +209,35 @@ db_connect(char *err, size_t errlen)
 	 */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Multi-statements serve migrations only; data goes through prepares. */
-	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
-	    db_conf->db_name, (unsigned int)db_conf->db_port,
-	    db_conf->db_socket, CLIENT_MULTI_STATEMENTS) == NULL) {
-		errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
-		    "%s, user %s): %s",
-		    db_conf->db_socket != NULL ? "at " : "on ",
-		    db_conf->db_socket != NULL ? db_conf->db_socket :
-		    (db_conf->db_host != NULL ? db_conf->db_host : "localhost"),
-		    db_conf->db_name, db_conf->db_user, mysql_error(my));
-		mysql_close(my);
-		free(password);
-		return -1;
-	}
-	free(password);
+	return my;
+}
+
+/*
+ * Multi-statements serve migrations only (a file holds many); the
+ * daemon's connection refuses them, so no text it ever sends can
+ * smuggle a second statement.
+ */
+static unsigned long
+db_client_flags(void)
+{
+	return db_multi ? CLIENT_MULTI_STATEMENTS : 0;
+}
+
+static void
+db_connect_error(MYSQL *my, char *err, size_t errlen)
+{
+	errfmt(err, errlen, "cannot connect to MariaDB %s%s (database "
+	    "%s, user %s): %s",
+	    db_conf->db_socket != NULL ? "at " : "on ",
+	    db_conf->db_socket != NULL ? db_conf->db_socket :
+	    (db_conf->db_host != NULL ? db_conf->db_host : "localhost"),
+	    db_conf->db_name, db_conf->db_user, mysql_error(my));
+}
+
+/* my has connected: it becomes the connection once it passes the check. */
+static int
+db_connected(MYSQL *my, char *err, size_t errlen)
+{
 	db_my = my;
 	db_used = time(NULL);
 	/* A reachable database with the wrong schema is no use either. */
@@ -142,6 +247,212 @@ db_connect(char *err, size_t errlen)
 	}
 	db_backoff = 1;
 	return 0;
+}
+
+/* Connect, waiting as long as it takes: at startup and for --migrate. */
+static int
+db_connect(char *err, size_t errlen)
+{
+	MYSQL		*my;
+	char		*password = NULL;
+
+	db_tried = db_now_ms();
+	if (config_read_password(db_conf, &password, err, errlen) == -1)
+		return -1;
+	my = db_handle_new(0);
+	if (mysql_real_connect(my, db_conf->db_host, db_conf->db_user, password,
+	    db_conf->db_name, (unsigned int)db_conf->db_port,
+	    db_conf->db_socket, db_client_flags()) == NULL) {
+		db_connect_error(my, err, errlen);
+		mysql_close(my);
+		free(password);
+		return -1;
+	}
+	free(password);
+	return db_connected(my, err, errlen);
+}
+
+/*
+ * Once the loop runs, a connection is made without blocking it: a server
+ * that accepts but does not answer would otherwise hold every request,
+ * even /v1/status, for the whole connect timeout. The attempt is driven by
+ * events on its socket; requests meanwhile get a 503.
+ */
+static void
+db_pending_end(void)
+{
+	if (db_pending_ev != NULL) {
+		event_free(db_pending_ev);
+		db_pending_ev = NULL;
+	}
+	free(db_pending_password);
+	db_pending_password = NULL;
+	db_pending = NULL;
+}
+
+/* Give up an attempt still under way (new settings, shutdown). */
+static void
+db_pending_abort(void)
+{
+	MYSQL	*my = db_pending;
+
+	if (my == NULL)
+		return;
+	db_pending_end();
+	mysql_close(my);
+}
+
+/* The attempt ended: ret is the connection, or NULL if it failed. */
+static void
+db_pending_done(MYSQL *ret)
+{
+	char	 err[sizeof db_err];
+	MYSQL	*my = db_pending;
+
+	db_pending_end();
+	if (ret == NULL) {
+		db_connect_error(my, err, sizeof err);
+		mysql_close(my);
+	} else if (db_connected(my, err, sizeof err) == 0) {
+		log_info("database: connected again");
+		return;
+	}
+	if (strcmp(err, db_err) != 0)
+		log_warnx("database: %s", err);
+	snprintf(db_err, sizeof db_err, "%s", err);
+	db_schedule_retry();
+}
+
+/* Milliseconds to wait for what the library asked, within the deadline. */
+static long long
+db_pending_wait_ms(void)
+{
+	long long	ms = db_pending_deadline - db_now_ms();
+
+	if ((db_pending_status & MYSQL_WAIT_TIMEOUT) &&
+	    (long long)mysql_get_timeout_value_ms(db_pending) < ms)
+		ms = mysql_get_timeout_value_ms(db_pending);
+	return ms < 0 ? 0 : ms;
+}
+
+static void
+db_pending_arm(void)
+{
+	struct timeval	tv;
+	long long	ms = db_pending_wait_ms();
+	short		what = 0;
+
+	if (db_pending_status & MYSQL_WAIT_READ)
+		what |= EV_READ;
+	if (db_pending_status & MYSQL_WAIT_WRITE)
+		what |= EV_WRITE;
+	if (db_pending_ev != NULL)
+		event_free(db_pending_ev);
+	db_pending_ev = event_new(db_base, what != 0 ?
+	    mysql_get_socket(db_pending) : -1, what, db_pending_cb, NULL);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(db_pending_ev, &tv);
+}
+
+/*
+ * One step of the attempt, given what happened (MYSQL_WAIT_*). A timeout
+ * makes the library fail the attempt, which is how the deadline ends it.
+ */
+static void
+db_pending_step(int ready)
+{
+	MYSQL	*ret = NULL;
+
+	db_pending_status = mysql_real_connect_cont(&ret, db_pending, ready);
+	if (db_pending_status == 0)
+		db_pending_done(ret);
+	else
+		db_pending_arm();
+}
+
+static void
+db_pending_cb(evutil_socket_t fd, short events, void *arg)
+{
+	int	ready = 0;
+
+	if (events & EV_READ)
+		ready |= MYSQL_WAIT_READ;
+	if (events & EV_WRITE)
+		ready |= MYSQL_WAIT_WRITE;
+	if (events & EV_TIMEOUT)
+		ready |= MYSQL_WAIT_TIMEOUT;
+	db_pending_step(ready);
+}
+
+/*
+ * Drive the attempt for at most ms: a local server that is up answers in
+ * a few milliseconds, so the request that starts the attempt after the
+ * server comes back is served rather than refused. What is left of the
+ * attempt goes on in the loop.
+ */
+static void
+db_pending_drive(long long ms)
+{
+	struct pollfd	pfd;
+	long long	until = db_now_ms() + ms, left, wait;
+	int		n, ready;
+
+	while (db_pending != NULL && (left = until - db_now_ms()) > 0) {
+		wait = db_pending_wait_ms();
+		pfd.fd = mysql_get_socket(db_pending);
+		pfd.events = ((db_pending_status & MYSQL_WAIT_READ) ? POLLIN :
+		    0) | ((db_pending_status & MYSQL_WAIT_WRITE) ? POLLOUT : 0);
+		pfd.revents = 0;
+		n = poll(&pfd, 1, (int)(wait < left ? wait : left));
+		if (n == -1 && errno == EINTR)
+			continue;
+		ready = 0;
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			ready |= MYSQL_WAIT_READ;
+		if (n > 0 && (pfd.revents & POLLOUT))
+			ready |= MYSQL_WAIT_WRITE;
+		if (n == 0 && wait < left)
+			ready = MYSQL_WAIT_TIMEOUT;
+		if (ready == 0)
+			break;
+		db_pending_step(ready);
+	}
+}
+
+/* Start connecting in the background; wait_ms as for db_pending_drive. */
+static void
+db_connect_start(long long wait_ms)
+{
+	char	 err[sizeof db_err];
+	MYSQL	*ret = NULL;
+
+	if (db_my != NULL || db_pending != NULL)
+		return;
+	if (db_base == NULL) {
+		if (db_connect(err, sizeof err) < 0)
+			snprintf(db_err, sizeof db_err, "%s", err);
+		return;
+	}
+	db_tried = db_now_ms();
+	if (config_read_password(db_conf, &db_pending_password, err,
+	    sizeof err) == -1) {
+		snprintf(db_err, sizeof db_err, "%s", err);
+		db_schedule_retry();
+		return;
+	}
+	db_pending = db_handle_new(1);
+	db_pending_deadline = db_tried + db_conf->db_timeout * 1000;
+	db_pending_status = mysql_real_connect_start(&ret, db_pending,
+	    db_conf->db_host, db_conf->db_user, db_pending_password,
+	    db_conf->db_name, (unsigned int)db_conf->db_port,
+	    db_conf->db_socket, db_client_flags());
+	if (db_pending_status == 0) {
+		db_pending_done(ret);
+		return;
+	}
+	db_pending_arm();
+	db_pending_drive(wait_ms);
 }
 
 /* Run on every new connection before it is used; see migrate_check(). */
@@ -171,18 +482,7 @@ db_schedule_retry(void)
 static void
 db_retry_cb(evutil_socket_t fd, short events, void *arg)
 {
-	char	err[sizeof db_err];
-
-	if (db_my != NULL)
-		return;
-	if (db_connect(err, sizeof err) < 0) {
-		if (strcmp(err, db_err) != 0)
-			log_warnx("database: %s", err);
-		snprintf(db_err, sizeof db_err, "%s", err);
-		db_schedule_retry();
-		return;
-	}
-	log_info("database: connected again");
+	db_connect_start(0);
 }
 
 /*
@@ -198,6 +498,14 @@ db_init(const struct config *conf, char *err, size_t errlen)
 	if ((rc = db_connect(db_err, sizeof db_err)) < 0)
 		errfmt(err, errlen, "%s", db_err);
 	return rc;
+}
+
+/* The connection for grantd --migrate: it alone runs multi-statement text. */
+int
+db_init_migration(const struct config *conf, char *err, size_t errlen)
+{
+	db_multi = 1;
+	return db_init(conf, err, errlen);
 }
 
 void
@@ -230,11 +538,13 @@ db_set_config(const struct config *conf)
 	    db_strdiff(old->db_user, conf->db_user) ||
 	    db_strdiff(old->db_password_file, conf->db_password_file);
 	db_conf = conf;
-	if (changed && db_my != NULL) {
+	if (changed && (db_my != NULL || db_pending != NULL)) {
 		log_info("database: settings changed, reconnecting");
-		db_disconnect();
+		if (db_my != NULL)
+			db_disconnect();
+		db_pending_abort();
 		db_backoff = 1;
-		db_retry_cb(-1, 0, NULL);
+		db_connect_start(0);
 	}
 }
 
@@ -245,6 +555,7 @@ db_shutdown(void)
 		event_free(db_retry_ev);
 		db_retry_ev = NULL;
 	}
+	db_pending_abort();
 	if (db_my != NULL) {
 		db_disconnect();
 	}
@@ -284,31 +595,25 @@ db_lost(void)
 /*
  * Before a request uses the connection: if it sat idle, check it is still
  * there, and reconnect at once if the server restarted meanwhile. While it
- * is down, a request may try every DB_RETRY_MS, so service resumes as soon
- * as the server is back rather than when the backoff timer next fires, and
- * a burst of requests cannot hold the loop in connect attempts.
+ * is down, a request may start an attempt every DB_RETRY_MS, so service
+ * resumes as soon as the server is back rather than when the backoff timer
+ * next fires; the attempt never holds the loop for more than
+ * DB_CONNECT_WAIT_MS.
  */
 static int
 db_check_available(int force)
 {
-	char	err[sizeof db_err];
+	long long	wait_ms = force ? DB_CONNECT_WAIT_MS : 0;
 
-	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS)) {
-		if (db_connect(err, sizeof err) < 0)
-			snprintf(db_err, sizeof db_err, "%s", err);
-		else
-			log_info("database: connected again");
-	}
+	if (db_my == NULL && (force || db_now_ms() - db_tried >= DB_RETRY_MS))
+		db_connect_start(wait_ms);
 	if (db_my != NULL && time(NULL) - db_used >= DB_PING_IDLE &&
 	    mysql_ping(db_my) != 0) {
 		log_warnx("database: connection lost: %s", mysql_error(db_my));
+		snprintf(db_err, sizeof db_err, "%s", mysql_error(db_my));
 		db_disconnect();
-		if (db_connect(err, sizeof err) < 0) {
-			snprintf(db_err, sizeof db_err, "%s", err);
-			db_backoff = 1;
-			db_schedule_retry();
-		} else
-			log_info("database: connected again");
+		db_backoff = 1;
+		db_connect_start(wait_ms);
 	}
 	if (db_my == NULL)
 		return 0;
@@ -388,37 +693,26 @@ db_insert_id(void)
 static MYSQL_STMT *
 db_stmt(const char *sql)
 {
-	MYSQL_STMT	*st;
-	int		 i;
+	struct db_cached	**slot;
+	MYSQL_STMT		 *st;
 
-	for (i = 0; i < db_ncache; i++)
-		if (strcmp(db_cache[i].sql, sql) == 0)
-			return db_cache[i].st;
+	if ((slot = db_cache_slot(sql)) != NULL && *slot != NULL)
+		return (*slot)->st;
 	if ((st = mysql_stmt_init(db_my)) == NULL)
 		fatalx("mysql_stmt_init failed");
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		db_stmt_failed(st, sql);
 		return NULL;
 	}
-	if (db_ncache < DB_CACHE_MAX) {
-		db_cache[db_ncache].sql = xstrdup(sql);
-		db_cache[db_ncache++].st = st;
-	}
+	db_cache_add(sql, st);
 	return st;
 }
 
-/* Finished with st: a cached one stays prepared, others are closed. */
+/* Finished with st: it stays prepared for the next use. */
 static void
 db_stmt_done(MYSQL_STMT *st)
 {
-	int	i;
-
-	for (i = 0; i < db_ncache; i++)
-		if (db_cache[i].st == st) {
-			mysql_stmt_free_result(st);
-			return;
-		}
-	mysql_stmt_close(st);
+	mysql_stmt_free_result(st);
 }
 
 /*
@@ -430,16 +724,10 @@ db_stmt_failed(MYSQL_STMT *st, const char *sql)
 {
 	char		msg[512];
 	unsigned int	e = mysql_stmt_errno(st);
-	int		i;
 
 	snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
 	log_debug("database: %s: %s", msg, sql);
-	for (i = 0; i < db_ncache; i++)
-		if (db_cache[i].st == st) {
-			free(db_cache[i].sql);
-			db_cache[i] = db_cache[--db_ncache];
-			break;
-		}
+	db_cache_remove(sql);
 	mysql_stmt_close(st);
 	db_failed(e, msg);
 }
@@ -451,46 +739,176 @@ struct db_params {
 	my_bool		nulls[DB_MAX_PARAMS];
 };
 
+/* The number of ? placeholders in sql, outside quoted text. */
+static size_t
+db_placeholders(const char *sql)
+{
+	size_t	n = 0;
+	char	q = 0;
+
+	for (; *sql != '\0'; sql++) {
+		if (q != 0) {
+			if (*sql == '\\' && q != '`' && sql[1] != '\0')
+				sql++;
+			else if (*sql == q)
+				q = 0;
+		} else if (*sql == '\'' || *sql == '"' || *sql == '`')
+			q = *sql;
+		else if (*sql == '?')
+			n++;
+	}
+	return n;
+}
+
+/* May an argument of type letter t (from DB_T) stand for format letter f? */
+static int
+db_type_fits(char f, char t)
+{
+	switch (f) {
+	case 's':
+		return t == 's' || t == 'p';	/* NULL is a void * */
+	case 'i':
+		return t == 'i' || (t == 'L' && sizeof(long long) ==
+		    sizeof(int64_t));
+	case 'd':
+		return t == 'd';
+	default:
+		return 0;
+	}
+}
+
+static const char *
+db_type_name(char t)
+{
+	switch (t) {
+	case '\0':
+		return "no argument";
+	case 's':
+		return "a char *";
+	case 'p':
+		return "a pointer";
+	case 'd':
+		return "an int";
+	case 'i':
+		return "an int64_t";
+	case 'z':
+		return "a size_t";
+	case 'l':
+		return "a long";
+	case 'L':
+		return "a long long";
+	default:
+		return "an argument of another type";
+	}
+}
+
 /*
- * Parameters by format: 'i' int64_t, 'd' int, 's' string (NULL is SQL NULL),
- * 'b' bytes: a pointer and a size_t length.
+ * Does the format fmt agree with sql's placeholders and with types, the
+ * letters DB_T gave the arguments? 0 if so; -1 and why in err if not.
+ */
+int
+db_params_check(const char *sql, const char *fmt, const char *types,
+    char *err, size_t errlen)
+{
+	size_t		 i, n = strlen(fmt), want = db_placeholders(sql);
+	const char	*t = types;
+
+	if (n > DB_MAX_PARAMS || n != want) {
+		errfmt(err, errlen, "format \"%s\" has %zu parameters, the "
+		    "statement %zu: %s", fmt, n, want, sql);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (strchr("isdb", fmt[i]) == NULL) {
+			errfmt(err, errlen, "format \"%s\": unknown letter "
+			    "'%c': %s", fmt, fmt[i], sql);
+			return -1;
+		}
+		if (fmt[i] == 'b' ? *t == '\0' || !db_type_fits('s', *t) ||
+		    t[1] != 'z' : !db_type_fits(fmt[i], *t)) {
+			errfmt(err, errlen, "format \"%s\": parameter %zu "
+			    "('%c') is given %s: %s", fmt, i + 1, fmt[i],
+			    db_type_name(*t), sql);
+			return -1;
+		}
+		t += fmt[i] == 'b' ? 2 : 1;
+	}
+	if (*t != '\0') {
+		errfmt(err, errlen, "format \"%s\" is given %zu more "
+		    "argument%s than it names: %s", fmt, strlen(t),
+		    strlen(t) == 1 ? "" : "s", sql);
+		return -1;
+	}
+	return 0;
+}
+
+/* A call whose arguments disagree with its format: a bug, said loudly. */
+static int
+db_params_ok(const char *sql, const char *fmt, const char *types)
+{
+	char	err[sizeof db_err - 64];
+
+	if (db_params_check(sql, fmt, types, err, sizeof err) == 0)
+		return 1;
+	log_warnx("database call does not match its format: %s", err);
+	snprintf(db_err, sizeof db_err, "database call does not match its "
+	    "format: %s", err);
+	db_last_errno = 0;
+	return 0;
+}
+
+static void
+db_bind_string(struct db_params *p, size_t i, const char *s)
+{
+	MYSQL_BIND	*b = &p->bind[i];
+
+	b->buffer_type = MYSQL_TYPE_STRING;
+	if (s == NULL) {
+		p->nulls[i] = 1;
+		b->is_null = &p->nulls[i];
+		return;
+	}
+	b->buffer = (void *)s;
+	p->lens[i] = strlen(s);
+	b->buffer_length = p->lens[i];
+	b->length = &p->lens[i];
+}
+
+/*
+ * Bind the arguments by format and execute. types has been checked
+ * against fmt, so each va_arg reads the type that was passed.
  */
 static MYSQL_STMT *
-db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
+db_prepare(const char *sql, const char *types, const char *fmt, va_list ap,
+    struct db_params *p)
 {
 	MYSQL_STMT	*st;
+	MYSQL_BIND	*b;
 	size_t		 i, n = strlen(fmt);
-	const char	*s;
 
+	if (!db_params_ok(sql, fmt, types))
+		return NULL;
 	if (db_my == NULL) {
 		db_last_errno = CR_SERVER_GONE_ERROR;
 		return NULL;
 	}
-	if (n > DB_MAX_PARAMS)
-		fatalx("db_prepare: too many parameters");
 	memset(p, 0, sizeof *p);
-	for (i = 0; i < n; i++) {
-		MYSQL_BIND *b = &p->bind[i];
+	for (i = 0; i < n; i++, types++) {
+		b = &p->bind[i];
 		switch (fmt[i]) {
 		case 'i':
+			p->ints[i] = *types == 'L' ? va_arg(ap, long long) :
+			    (long long)va_arg(ap, int64_t);
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &p->ints[i];
+			break;
 		case 'd':
-			p->ints[i] = fmt[i] == 'i' ? (long long)va_arg(ap, int64_t) :
-			    (long long)va_arg(ap, int);
+			p->ints[i] = va_arg(ap, int);
 			b->buffer_type = MYSQL_TYPE_LONGLONG;
 			b->buffer = &p->ints[i];
 			break;
 		case 's':
-			s = va_arg(ap, const char *);
-			b->buffer_type = MYSQL_TYPE_STRING;
-			if (s == NULL) {
-				p->nulls[i] = 1;
-				b->is_null = &p->nulls[i];
-			} else {
-				b->buffer = (void *)s;
-				p->lens[i] = strlen(s);
-				b->buffer_length = p->lens[i];
-				b->length = &p->lens[i];
-			}
+			db_bind_string(p, i, va_arg(ap, const char *));
 			break;
 		case 'b':
 			b->buffer_type = MYSQL_TYPE_BLOB;
@@ -498,15 +916,21 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 			p->lens[i] = va_arg(ap, size_t);
 			b->buffer_length = p->lens[i];
 			b->length = &p->lens[i];
+			types++;
 			break;
-		default:
-			fatalx("db_prepare: bad format '%c'", fmt[i]);
 		}
 	}
 	if ((st = db_stmt(sql)) == NULL)
 		return NULL;
-	if (mysql_stmt_param_count(st) != n)
-		fatalx("db_prepare: parameter count mismatch: %s", sql);
+	if (mysql_stmt_param_count(st) != n) {
+		/* db_placeholders miscounted: say so rather than bind wrongly. */
+		log_warnx("database: %s: the server counts %lu parameters",
+		    sql, mysql_stmt_param_count(st));
+		snprintf(db_err, sizeof db_err, "parameter count mismatch");
+		db_last_errno = 0;
+		db_stmt_done(st);
+		return NULL;
+	}
 	if (mysql_stmt_bind_param(st, p->bind) != 0 ||
 	    mysql_stmt_execute(st) != 0) {
 		db_stmt_failed(st, sql);
@@ -516,7 +940,7 @@ db_prepare(const char *sql, const char *fmt, va_list ap, struct db_params *p)
 }
 
 long long
-db_exec(const char *sql, const char *fmt, ...)
+db_exec_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	struct db_params	 p;
 	MYSQL_STMT		*st;
@@ -524,7 +948,7 @@ db_exec(const char *sql, const char *fmt, ...)
 	long long		 rows;
 
 	va_start(ap, fmt);
-	st = db_prepare(sql, fmt, ap, &p);
+	st = db_prepare(sql, types, fmt, ap, &p);
 	va_end(ap);
 	if (st == NULL)
 		return -1;
@@ -591,7 +1015,7 @@ db_value_json(const MYSQL_FIELD *f, const MYSQL_BIND *b, long long iv,
 
 /* Run a query; its rows as a JSON array of objects keyed by column name. */
 static json_t *
-db_vquery(const char *sql, const char *fmt, va_list ap)
+db_vquery(const char *sql, const char *types, const char *fmt, va_list ap)
 {
 	struct db_params	 p;
 	MYSQL_STMT		*st;
@@ -606,7 +1030,7 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 	json_t			*rows, *row;
 	int			 rc;
 
-	if ((st = db_prepare(sql, fmt, ap, &p)) == NULL)
+	if ((st = db_prepare(sql, types, fmt, ap, &p)) == NULL)
 		return NULL;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
 		fatalx("db_query: statement returns no rows: %s", sql);
@@ -668,26 +1092,26 @@ db_vquery(const char *sql, const char *fmt, va_list ap)
 }
 
 json_t *
-db_query(const char *sql, const char *fmt, ...)
+db_query_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	json_t	*rows;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	rows = db_vquery(sql, fmt, ap);
+	rows = db_vquery(sql, types, fmt, ap);
 	va_end(ap);
 	return rows;
 }
 
 /* The first row, or JSON null when there is none; NULL only on error. */
 json_t *
-db_query_row(const char *sql, const char *fmt, ...)
+db_query_row_typed(const char *sql, const char *types, const char *fmt, ...)
 {
 	json_t	*rows, *row;
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	rows = db_vquery(sql, fmt, ap);
+	rows = db_vquery(sql, types, fmt, ap);
 	va_end(ap);
 	if (rows == NULL)
 		return NULL;

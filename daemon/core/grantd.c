@@ -164,7 +164,7 @@ grantd_migrate(void)
 {
 	char	err[GRANT_ERRLEN];
 
-	if (db_init(grantd_config, err, sizeof err) == -1) {
+	if (db_init_migration(grantd_config, err, sizeof err) == -1) {
 		log_warnx("%s", err);
 		return 1;
 	}

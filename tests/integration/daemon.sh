@@ -49,12 +49,23 @@ fails "second grantd refuses the live socket" 1 "another grantd is already liste
     "$GRANTD" -c "$T/grantd.conf" -f
 fails "wrong socket" 1 "cannot reach grantd at $T/nothing" \
     $GRANTCTL --socket "$T/nothing" status
-run curl -s --unix-socket "$GRANTD_SOCKET" http://x/v1/nothing
-same "unknown API path is a JSON 404" '{"error":"no such API path: /v1/nothing"}' "$OUT"
-run curl -s --unix-socket "$GRANTD_SOCKET" -X POST -d '{bad' http://x/v1/funds
-has "malformed JSON is a 400" "request body is not a JSON object"
-run curl -s --unix-socket "$GRANTD_SOCKET" -X DELETE http://x/v1/funds
-has "wrong method is a 405" "DELETE is not allowed on /v1/funds"
+# api CURL-ARGS...: the HTTP status in OUT, the body in $T/body.
+api() {
+	run curl -s -o "$T/body" -w '%{http_code}' --unix-socket \
+	    "$GRANTD_SOCKET" "$@"
+}
+api http://x/v1/nothing
+same "unknown API path is a 404" 404 "$OUT"
+same "with a JSON reason" '{"error":"no such API path: /v1/nothing"}' \
+    "$(cat "$T/body")"
+api -X POST -d '{bad' http://x/v1/funds
+same "malformed JSON is a 400" 400 "$OUT"
+run cat "$T/body"
+has "saying so" "request body is not a JSON object"
+api -X DELETE http://x/v1/funds
+same "wrong method is a 405" 405 "$OUT"
+run cat "$T/body"
+has "saying so" "DELETE is not allowed on /v1/funds"
 
 # SIGHUP: a bad file keeps the old settings; a good one is taken.
 cp "$T/grantd.conf" "$T/good.conf"

@@ -31,7 +31,12 @@ ok "show it" $GRANTCTL app show "FG-$year-0001"
 has "eligible" "state          eligible"
 has "a named officer" "officer        priya"
 has "amount understood" "£450.00"
-has "thread has the mail in" "application"
+run $GRANTCTL --json app show "FG-$year-0001"
+same "thread has the mail in" \
+    "in application joan.davies@example.org Grant application - Oakfield Allotment Society" \
+    "$(printf '%s' "$OUT" | /usr/bin/python3 -c 'import json, sys
+t = json.load(sys.stdin)["thread"][0]
+print(t["direction"], t["kind"], t["who"], t["subject"])')"
 wait_for "acknowledged" 10 sh -c "grep -l -a -F '[FG-$year-0001]' '$T'/sent/new/*"
 A=$(sent_with "[FG-$year-0001]")
 run grep -a -i -E '^(In-Reply-To|References):' "$A"
@@ -141,7 +146,12 @@ has "the raw message is kept" "Subject:"
 ok "quarantine retry" $GRANTCTL intake quarantine retry "$qid"
 has "still unreadable" "still unreadable"
 ok "intake status" $GRANTCTL intake status
-has "counts" "fg"
+has "the table names the mailbox" "fg       maildir"
+run $GRANTCTL --json intake status
+same "counts: taken, quarantined, duplicates" "fg 6 2 2" \
+    "$(printf '%s' "$OUT" | /usr/bin/python3 -c 'import json, sys
+for m in json.load(sys.stdin)["mailboxes"]:
+    print(m["name"], m["taken"], m["quarantined"], m["duplicates"])')"
 
 # Attachments: kept once by content, and an over-limit one refused, recorded
 # and named in the answer.
