@@ -455,6 +455,49 @@ test_missing_from(void **state)
 	mime_free(m);
 }
 
+/* The sender's address found however the mailer wrote it, or not at all. */
+static void
+test_from_fallbacks(void **state)
+{
+	struct mime_message	*m;
+
+	/* The whole mailbox inside one encoded word. */
+	m = parse_text("From: =?utf-8?q?Caf=C3=A9_Union_=3Cgroup@example.org"
+	    "=3E?=\nSubject: form\n\nx\n");
+	assert_string_equal(m->from_addr, "group@example.org");
+	assert_string_equal(m->from_name, "Caf\xc3\xa9 Union");
+	mime_free(m);
+	m = parse_text("From: =?iso-8859-1?b?Sm9hbiA8Sm9hbkBFeGFtcGxlLm9yZz4=?="
+	    "\n\nx\n");
+	assert_string_equal(m->from_addr, "joan@example.org");
+	mime_free(m);
+
+	/* No address in From: Reply-To, then Sender, then Return-Path. */
+	m = parse_text("From: Oakfield Group\nSender: Sec <sec@example.org>\n"
+	    "Reply-To: Joan <joan@example.org>\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "joan@example.org");
+	assert_null(m->from_name);
+	mime_free(m);
+	m = parse_text("From: Oakfield Group\nSender: Sec <sec@example.org>\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "sec@example.org");
+	mime_free(m);
+	m = parse_text("From: Oakfield Group\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "bounce@example.net");
+	mime_free(m);
+	m = parse_text("Return-Path: <>\nFrom: =?utf-8?q?no_address?=\n\nx\n");
+	assert_null(m->from_addr);
+	mime_free(m);
+
+	/* A usable From wins over every fallback. */
+	m = parse_text("From: a@example.org\nReply-To: b@example.org\n\nx\n");
+	assert_string_equal(m->from_addr, "a@example.org");
+	assert_string_equal(m->reply_to, "b@example.org");
+	mime_free(m);
+}
+
 static char *
 big_budget(void)
 {
@@ -911,6 +954,7 @@ main(void)
 		cmocka_unit_test(test_dsn),
 		cmocka_unit_test(test_broken_boundary),
 		cmocka_unit_test(test_missing_from),
+		cmocka_unit_test(test_from_fallbacks),
 		cmocka_unit_test(test_attachment_limits),
 		cmocka_unit_test(test_8bit_headers),
 		cmocka_unit_test(test_every_fixture),
