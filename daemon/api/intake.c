@@ -39,7 +39,7 @@ static void
 api_app_show(struct api_req *r)
 {
 	const char	*ref = r->parts[2];
-	json_t		*app, *extra, *in, *out, *att;
+	json_t		*app, *extra, *in, *out, *att, *fields, *other;
 
 	if ((app = db_query_row(APP_SELECT "WHERE a.reference = ?", "s",
 	    ref)) == NULL)
@@ -71,8 +71,14 @@ api_app_show(struct api_req *r)
 		json_decref(att);
 		goto dberr;
 	}
-	json_object_set_new(app, "fields", json_loads(json_string_value(
-	    json_object_get(extra, "fields")), 0, NULL));
+	fields = json_loads(json_string_value(json_object_get(extra,
+	    "fields")), 0, NULL);
+	/* What the reader did not understand, for the officer to read. */
+	other = json_object_get(fields, "unrecognised");
+	json_object_set_new(app, "unrecognised", json_is_array(other) ?
+	    json_incref(other) : json_array());
+	json_object_del(fields, "unrecognised");
+	json_object_set_new(app, "fields", fields);
 	json_object_set_new(app, "problems", json_loads(json_string_value(
 	    json_object_get(extra, "problems")), 0, NULL));
 	json_object_set(app, "reason", json_object_get(extra, "reason"));

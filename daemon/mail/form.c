@@ -23,6 +23,8 @@
 #define FORM_QUOTE_MAX	60	/* bytes of a value repeated in a problem */
 #define FORM_MIN_MATCH	10	/* shortest priority text matched as a part */
 #define FORM_MAX_CHOICES 20	/* priority answers read: one problem each */
+#define FORM_OTHER_MAX	8000	/* bytes of another question's answer kept */
+#define FORM_OTHERS_MAX	100	/* other questions kept (the mail has all) */
 #define ORG_TYPES	"registered charity, CIO, CIC, company or " \
 			"unincorporated group"
 
@@ -1321,8 +1323,15 @@ static void
 keep_other(struct reader *r, const char *answer)
 {
 	json_t	*list, *pair;
+	char	*label = xstrdup(r->other), *text = xstrdup(answer);
 
-	pair = json_pack("{s:s,s:s}", "label", r->other, "answer", answer);
+	/* Shown to an officer in a terminal: no control sequences. */
+	check_text_clean(label, 0);
+	check_text_clean(text, 1);
+	check_bound(text, FORM_OTHER_MAX);
+	pair = json_pack("{s:s,s:s}", "label", label, "answer", text);
+	free(label);
+	free(text);
 	if (pair == NULL)
 		return;
 	if (!r->started) {
@@ -1335,7 +1344,9 @@ keep_other(struct reader *r, const char *answer)
 	}
 	if ((list = json_object_get(r->out, "unrecognised")) == NULL)
 		json_object_set_new(r->out, "unrecognised", list = json_array());
-	json_array_append_new(list, pair);
+	if (json_array_size(list) < FORM_OTHERS_MAX)
+		json_array_append(list, pair);
+	json_decref(pair);
 }
 
 /*
