@@ -7,6 +7,7 @@
  * act on without knowing how grantd works.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -518,32 +519,60 @@ words_cover(const struct words *phrase, const struct words *label)
 	return 1;
 }
 
+/* The phrase tables, normalised once: a label is matched on every line. */
+struct phrase {
+	struct words	w;
+	int		exact_only;
+};
+static struct phrase	*book[nitems(form_fields) + 1];
+static size_t		 book_len[nitems(form_fields) + 1];
+static pthread_once_t	 book_once = PTHREAD_ONCE_INIT;
+
+static void
+book_init(void)
+{
+	const char *const	*t, *const *ph;
+	size_t			 i, n;
+
+	for (i = 0; i <= nitems(form_fields); i++) {
+		t = i < nitems(form_fields) ? form_fields[i].labels : l_other;
+		for (n = 0; t[n] != NULL; n++)
+			;
+		book[i] = xcalloc(n, sizeof *book[i]);
+		for (ph = t; *ph != NULL; ph++) {
+			book[i][book_len[i]].exact_only = **ph == '=';
+			if (word_norm(*ph + (**ph == '='),
+			    &book[i][book_len[i]].w) == 0 &&
+			    book[i][book_len[i]].w.n > 0)
+				book_len[i]++;
+		}
+	}
+}
+
 /* How well one phrase names a label: LABEL_EXACT+, a part's size, or 0. */
 static int
-phrase_score(const char *phrase, const struct words *label)
+phrase_score(const struct phrase *p, const struct words *label)
 {
-	struct words	p;
-	int		exact_only = *phrase == '=';
-	size_t		spare;
+	size_t	spare;
 
-	if (word_norm(phrase + exact_only, &p) == -1 || p.n == 0 ||
-	    p.n > label->n || !words_cover(&p, label))
+	if (p->w.n > label->n || !words_cover(&p->w, label))
 		return 0;
-	if (p.n == label->n)
-		return LABEL_EXACT + p.n;
-	spare = label->n - p.n;
-	if (exact_only || (spare > LABEL_SPARE && spare > p.n))
+	if (p->w.n == label->n)
+		return LABEL_EXACT + p->w.n;
+	spare = label->n - p->w.n;
+	if (p->exact_only || (spare > LABEL_SPARE && spare > p->w.n))
 		return 0;
-	return p.n;
+	return p->w.n;
 }
 
 static int
-table_score(const char *const *phrases, const struct words *label)
+table_score(size_t table, const struct words *label)
 {
+	size_t	i;
 	int	best = 0, s;
 
-	for (; *phrases != NULL; phrases++) {
-		if ((s = phrase_score(*phrases, label)) > best)
+	for (i = 0; i < book_len[table]; i++) {
+		if ((s = phrase_score(&book[table][i], label)) > best)
 			best = s;
 	}
 	return best;
@@ -564,9 +593,10 @@ label_field(const char *text, int *exact)
 	*exact = 0;
 	if (word_norm(text, &label) == -1 || label.n == 0)
 		return FIELD_NONE;
+	if (pthread_once(&book_once, book_init) != 0)
+		fatalx("pthread_once");
 	for (i = 0; i <= nitems(form_fields); i++) {
-		s = table_score(i < nitems(form_fields) ?
-		    form_fields[i].labels : l_other, &label);
+		s = table_score(i, &label);
 		if (s > best) {
 			second = best;
 			best = s;
@@ -662,10 +692,12 @@ static int
 find_sep(const char *s, const char **end, const char **answer)
 {
 	const char	*p, *close;
+	size_t		 len = strnlen(s, LABEL_MAX + 2);
 
+	/* Only a label's length is looked at: a line may be megabytes. */
 	for (p = s; *p != '\0' && p - s <= LABEL_MAX; p++) {
-		if ((*p == '(' || *p == '[') && (close = strchr(p, *p == '(' ?
-		    ')' : ']')) != NULL) {
+		if ((*p == '(' || *p == '[') && (close = memchr(p, *p == '(' ?
+		    ')' : ']', s + len - p)) != NULL) {
 			p = close;
 			continue;
 		}
