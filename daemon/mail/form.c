@@ -1,9 +1,10 @@
 /*
  * form.c: the application form out of an email body, and what is wrong
  * with it. People type around a form as much as into it, so reading is
- * forgiving: labels in any case and several wordings, bullets, answers on
- * the next line; quoted replies and signatures are not the applicant's
- * answers and are skipped. Every problem is said in words a volunteer can
+ * forgiving: labels matched by what they mean, bullets and numbers, answers
+ * on the next line; quoted replies and signatures are not the applicant's
+ * answers and are skipped. What the reader does not understand is kept,
+ * as written, for an officer to read. Every problem is said in words a volunteer can
  * act on without knowing how grantd works.
  */
 #include <ctype.h>
@@ -62,6 +63,7 @@ static const char *const l_org[] = { "organisation name", "=organisation",
 static const char *const l_type[] = { "organisation type",
 	"type of organisation", "type of group", "group type", "legal status",
 	"legal form", "legal structure", "org type", "what kind of group",
+	"=status", "organisation status",
 	"structure of organisation", NULL };
 static const char *const l_charity[] = { "charity number",
 	"registered charity number", "charity registration number",
@@ -105,6 +107,7 @@ static const char *const l_end[] = { "end date", "end", "project end",
 static const char *const l_benef[] = { "people who will benefit",
 	"beneficiary", "how many people will benefit", "who will benefit",
 	"number of people", "how many people", "number of participant",
+	"who will take part",
 	"how many participant", NULL };
 static const char *const l_budget[] = { "budget", "budget breakdown",
 	"what do you need money for",
@@ -900,6 +903,7 @@ is_signoff(const char *line)
 	static const char *const offs[] = { "thanks", "thank you",
 	    "many thanks", "thanks again", "thanks very much",
 	    "thank you very much", "thanks in advance", "kind regards",
+	    "thanks so much", "thank you so much", "thanks a lot",
 	    "kindest regards", "best regards", "warm regards", "regards",
 	    "best wishes", "with best wishes", "all the best", "best",
 	    "cheers", "yours sincerely", "yours faithfully", "with thanks",
@@ -1439,6 +1443,12 @@ reader_store(struct reader *r, const char *v)
 	store_value(r->out, r->cur, v);
 }
 
+static int
+same_answer(json_t *have, const char *v)
+{
+	return json_is_string(have) && strcmp(json_string_value(have), v) == 0;
+}
+
 static void
 reader_close(struct reader *r)
 {
@@ -1453,6 +1463,12 @@ reader_close(struct reader *r)
 			keep_other(r, v);
 		else if (json_object_get(r->out, r->cur->key) == NULL)
 			reader_store(r, v);
+		else if (!same_answer(json_object_get(r->out, r->cur->key),
+		    v)) {
+			/* Answered twice, differently: the officer decides. */
+			r->other = xstrdup(r->label);
+			keep_other(r, v);
+		}
 	}
 	free(r->val);
 	free(r->other);
@@ -1536,6 +1552,13 @@ has_digit(const char *s)
 	return strpbrk(s, "0123456789") != NULL;
 }
 
+/* "12) Number of people who will take part", after question 11. */
+static int
+next_number(const struct reader *r, const struct label *lb)
+{
+	return (lb->deco & r->deco & DECO_NUMBER) && lb->num == r->num + 1;
+}
+
 /*
  * Whether a line shaped like a label, which names no field, is another
  * question (kept as unrecognised) rather than part of an answer: "Hall
@@ -1557,8 +1580,8 @@ other_question(const struct reader *r, const struct label *lb, int k,
 	/* "3. Changing the area": an answer from a list, or question 3? */
 	if (lb->sep == SEP_NONE)
 		return ((r->seps & SEP_BARE) && ((lb->deco & r->deco &
-		    DECO_BOLD) || ((lb->deco & r->deco & DECO_NUMBER) &&
-		    lb->num == r->num + 1))) || (k == FIELD_OTHER && exact);
+		    DECO_BOLD) || next_number(r, lb))) ||
+		    (k == FIELD_OTHER && exact);
 	if ((lb->sep & (SEP_DASH | SEP_TAB)) && !(lb->sep & SEP_ASK) &&
 	    r->started && !(lb->sep & r->seps))
 		return 0;
@@ -1611,7 +1634,7 @@ reader_label(struct reader *r, const char *line)
 		return 0;
 	k = label_field(lb.text, &exact);
 	if (k >= 0 && k < FIELD_OTHER && (lb.sep != SEP_NONE || exact ||
-	    heading(r, &lb, k))) {
+	    next_number(r, &lb) || heading(r, &lb, k))) {
 		/* A question just above the form, answered, is part of it. */
 		if (r->other != NULL && (r->other_sep & SEP_ASK) &&
 		    r->len > 0 && r->blanks == 0)
@@ -1651,7 +1674,9 @@ reader_line(struct reader *r, const char *line)
 		return;
 	if (blank(line)) {
 		/* An answer may have paragraphs, but not start after a gap. */
-		if (reader_multiline(r) && r->len > 0)
+		if (r->other != NULL && r->len > 0)
+			reader_close(r);	/* what it is, we cannot tell */
+		else if (reader_multiline(r) && r->len > 0)
 			r->blanks++;
 		else if (!reader_multiline(r))
 			reader_close(r);

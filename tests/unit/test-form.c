@@ -770,6 +770,15 @@ test_unrecognised_kept(void **state)
 	/* In the summary, first-person prose with a colon stays there. */
 	field_is("Summary: We run two things:\nWe will do it: soon\n",
 	    "summary", "We run two things:\nWe will do it: soon");
+	/* A field answered twice, differently: the second is kept too. */
+	others_are("Organisation name: Oakfield\nProject title: Growing\n"
+	    "Project: Seeds for all\n", "Project=Seeds for all");
+	others_are("Organisation name: Oakfield\nOrganisation name: Oakfield\n",
+	    "");
+	/* Another question's answer ends at a gap: what follows is not it. */
+	others_are("Organisation name: Oakfield\nIs your group run by "
+	    "volunteers?\nYes\n\nThanks so much\nEllie\n",
+	    "Is your group run by volunteers?=Yes");
 	/* A place for the postcode: the postcode, and the place kept. */
 	field_is("Where will the project take place? St Mark's Hall, Leeds "
 	    "ls6 2ab\n", "postcode", "LS6 2AB");
@@ -798,6 +807,12 @@ test_label_shapes(void **state)
 	    "2. Postcode: LS6 2AB\n", "postcode", "LS6 2AB");
 	others_are("1. Priorities:\n1. Fit and healthy\n3. Skills\n"
 	    "2. Postcode: LS6 2AB\n", "");
+	/* Labels alone, numbered in turn: the number says it is a label. */
+	field_is("1) Group name\nOakfield\n\n2) Number of children and "
+	    "adults who will take part\n25 children\n", "beneficiaries",
+	    "25 children");
+	field_is("Status: Registered charity", "org_type",
+	    "registered charity");
 	/* Numbered questions the reader does not know are kept. */
 	others_are("Q1) Organisation name: Oakfield\nQ2) Years running: 5\n",
 	    "Years running=5");
