@@ -540,8 +540,12 @@ html_enter(struct html_text *h, xmlNode *n)
 		buf_addc(&h->b, '\n');
 		h->space = 0;
 	} else if (xmlStrcasecmp(n->name, (const xmlChar *)"td") == 0 ||
-	    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0)
-		h->space = 1;
+	    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0) {
+		/* Columns stay apart: a form in a table is label, tab, answer. */
+		if (h->b.len > 0 && h->b.p[h->b.len - 1] != '\n')
+			buf_addc(&h->b, '\t');
+		h->space = 0;
+	}
 	else if (html_in(html_block, n->name))
 		html_break(h);
 	if (xmlStrcasecmp(n->name, (const xmlChar *)"pre") == 0)

@@ -153,10 +153,10 @@ test_html_only(void **state)
 	assert_int_equal(m->nattachments, 0);
 	has(m->body, "Our application\n");
 	has(m->body, "Hello, here is our form. We hope it is OK.\n");
-	has(m->body, "Organisation name: Hillside Youth Club\n");
-	has(m->body, "Charity number: 1123456\n");
-	has(m->body, "Amount requested: \xc2\xa3" "300\n");
-	has(m->body, "Project title: Cook & Eat Together\n");
+	has(m->body, "Organisation name:\tHillside Youth Club\n");
+	has(m->body, "Charity number:\t1123456\n");
+	has(m->body, "Amount requested:\t\xc2\xa3" "300\n");
+	has(m->body, "Project title:\tCook & Eat Together\n");
 	has(m->body, "Tuesday cooking\nFriday football\n");
 	has(m->body, "Thanks,\nPriya\n");
 	lacks(m->body, "SECRET-TRACKING-CODE");
@@ -886,7 +886,11 @@ test_html_to_text(void **state)
 	    "<script>evil()</script><noscript>ns</noscript></body>", "x\n");
 	html_is("<table><tr><td>Amount:</td><td>&pound;5</td></tr><tr><td>"
 	    "Name:</td><td>Jo</td></tr></table>",
-	    "Amount: \xc2\xa3" "5\nName: Jo\n");
+	    "Amount:\t\xc2\xa3" "5\nName:\tJo\n");
+	/* Labels without colons, as mailers lay out a form in a table. */
+	html_is("<table><tr><td><b>Main contact</b></td><td>Joan <i>Davies"
+	    "</i></td></tr><tr><td>Costs</td><td>Seeds<br>Tools</td></tr>"
+	    "</table>", "Main contact\tJoan Davies\nCosts\tSeeds\nTools\n");
 	html_is("<ul><li>one</li><li>two</li></ul><h2>Head</h2>after",
 	    "one\ntwo\nHead\nafter\n");
 	html_is("<pre>a  b\n  c</pre>", "a  b\nc\n");
