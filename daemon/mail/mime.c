@@ -1122,9 +1122,13 @@ read_from(struct mime_message *m, GMimeMessage *msg)
 		    INTERNET_ADDRESS(mb))));
 	else
 		m->from_addr = header_addr(obj, "From", &m->from_name);
+	if (m->from_addr != NULL)
+		m->from_header = "From";
 	for (i = 0; m->from_addr == NULL && i < sizeof fallback /
-	    sizeof fallback[0]; i++)
-		m->from_addr = header_addr(obj, fallback[i], NULL);
+	    sizeof fallback[0]; i++) {
+		if ((m->from_addr = header_addr(obj, fallback[i], NULL)) != NULL)
+			m->from_header = fallback[i];
+	}
 	m->reply_to = mailbox_addr(first_mailbox(
 	    g_mime_message_get_reply_to(msg)));
 	if (m->reply_to == NULL)

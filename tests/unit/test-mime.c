@@ -466,6 +466,7 @@ test_from_fallbacks(void **state)
 	    "=3E?=\nSubject: form\n\nx\n");
 	assert_string_equal(m->from_addr, "group@example.org");
 	assert_string_equal(m->from_name, "Caf\xc3\xa9 Union");
+	assert_string_equal(m->from_header, "From");
 	mime_free(m);
 	m = parse_text("From: =?iso-8859-1?b?Sm9hbiA8Sm9hbkBFeGFtcGxlLm9yZz4=?="
 	    "\n\nx\n");
@@ -478,6 +479,7 @@ test_from_fallbacks(void **state)
 	    "Return-Path: <bounce@example.net>\n\nx\n");
 	assert_string_equal(m->from_addr, "joan@example.org");
 	assert_null(m->from_name);
+	assert_string_equal(m->from_header, "Reply-To");
 	mime_free(m);
 	m = parse_text("From: Oakfield Group\nSender: Sec <sec@example.org>\n"
 	    "Return-Path: <bounce@example.net>\n\nx\n");
@@ -486,9 +488,11 @@ test_from_fallbacks(void **state)
 	m = parse_text("From: Oakfield Group\n"
 	    "Return-Path: <bounce@example.net>\n\nx\n");
 	assert_string_equal(m->from_addr, "bounce@example.net");
+	assert_string_equal(m->from_header, "Return-Path");
 	mime_free(m);
 	m = parse_text("Return-Path: <>\nFrom: =?utf-8?q?no_address?=\n\nx\n");
 	assert_null(m->from_addr);
+	assert_null(m->from_header);
 	mime_free(m);
 
 	/* A usable From wins over every fallback. */
