@@ -65,6 +65,21 @@ app_set_json(json_t *app, const char *key, json_t *row)
 	    json_object_get(row, key)), 0, NULL));
 }
 
+/*
+ * What the reader did not understand is stored among the fields; it is
+ * shown beside them, for the officer to read as the applicant wrote it.
+ */
+static void
+app_take_unrecognised(json_t *app)
+{
+	json_t	*fields = json_object_get(app, "fields");
+	json_t	*other = json_object_get(fields, "unrecognised");
+
+	json_object_set_new(app, "unrecognised", json_is_array(other) ?
+	    json_incref(other) : json_array());
+	json_object_del(fields, "unrecognised");
+}
+
 /* An application with its answers, problems, thread and attachments. */
 json_t *
 app_show(const char *ref, struct dom_err *e)
@@ -91,6 +106,7 @@ app_show(const char *ref, struct dom_err *e)
 	if (extra == NULL || thread == NULL || att == NULL)
 		goto fail;
 	app_set_json(app, "fields", extra);
+	app_take_unrecognised(app);
 	app_set_json(app, "problems", extra);
 	json_object_set(app, "reason", json_object_get(extra, "reason"));
 	json_object_set_new(app, "thread", thread);

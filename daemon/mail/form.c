@@ -1,12 +1,14 @@
 /*
  * form.c: the application form out of an email body, and what is wrong
  * with it. People type around a form as much as into it, so reading is
- * forgiving: labels in any case and several wordings, bullets, answers on
- * the next line; quoted replies and signatures are not the applicant's
- * answers and are skipped. Every problem is said in words a volunteer can
+ * forgiving: labels matched by what they mean, bullets and numbers, answers
+ * on the next line; quoted replies and signatures are not the applicant's
+ * answers and are skipped. What the reader does not understand is kept,
+ * as written, for an officer to read. Every problem is said in words a volunteer can
  * act on without knowing how grantd works.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@
 #define FORM_QUOTE_MAX	60	/* bytes of a value repeated in a problem */
 #define FORM_MIN_MATCH	10	/* shortest priority text matched as a part */
 #define FORM_MAX_CHOICES 20	/* priority answers read: one problem each */
+#define FORM_OTHER_MAX	8000	/* bytes of another question's answer kept */
+#define FORM_OTHERS_MAX	100	/* other questions kept (the mail has all) */
 #define ORG_TYPES	"registered charity, CIO, CIC, company or " \
 			"unincorporated group"
 
@@ -32,56 +36,123 @@ struct form_field {
 	const char *const	*labels;	/* lower case */
 };
 
-static const char *const l_org[] = { "organisation name",
-	"organization name", "name of organisation", "name of organization",
-	"name of your organisation", "name of your organization",
-	"organisation", "organization", "group name", "name of group",
-	"name of your group", NULL };
+/*
+ * What people call each question, one table per field, and the questions
+ * grantd does not ask (l_other). Labels are matched by meaning, not by
+ * string (label_field): a label and every phrase here are normalised the
+ * same way (word_norm: lower case, punctuation and bracketed hints gone,
+ * "organization" and other spellings and abbreviations made one word,
+ * plurals singular), and small words ("the", "your", "please") dropped.
+ * Then a label belongs to a field when
+ *  1. its words are one of the field's phrases, or
+ *  2. it holds every word of a phrase, with few words to spare
+ *     (LABEL_SPARE, or as many as the phrase has), a slip of one letter
+ *     allowed in long words ("Benificiaries").
+ * A phrase written "=..." counts only in step 1: it is too general to be
+ * found inside a longer label ("Organisation" in "Organisation postcode").
+ * The best match wins; when two fields (or a field and l_other) match
+ * equally well, the label is no field's: a guess would put an answer
+ * under the wrong question. Such labels, and any other question the
+ * applicant answered, are kept as they were written ("unrecognised").
+ */
+static const char *const l_org[] = { "organisation name", "=organisation",
+	"name of organisation", "name of your organisation", "=group",
+	"group name", "name of group", "group organisation",
+	"applicant organisation", "organisation applying", "club name",
+	"name of club", "=club", NULL };
 static const char *const l_type[] = { "organisation type",
-	"organization type", "type of organisation", "type of organization",
-	"org type", "type of group", "group type", "legal status",
-	"legal form", NULL };
+	"type of organisation", "type of group", "group type", "legal status",
+	"legal form", "legal structure", "org type", "what kind of group",
+	"=status", "organisation status",
+	"structure of organisation", NULL };
 static const char *const l_charity[] = { "charity number",
-	"registered charity number", "charity no", "charity no.",
-	"registered charity no", "registered charity no.",
-	"charity registration number", "charity reg no", NULL };
-static const char *const l_company[] = { "company number", "company no",
-	"company no.", "company registration number",
-	"registered company number", NULL };
-static const char *const l_contact[] = { "contact name", "your name",
-	"contact", "name of contact", "contact person", "name", "full name",
-	NULL };
-static const char *const l_email[] = { "email", "e-mail", "email address",
-	"e-mail address", "contact email", "your email", NULL };
-static const char *const l_phone[] = { "phone", "telephone", "tel", "mobile",
-	"phone number", "telephone number", "tel no", "tel.",
-	"mobile number", "contact number", NULL };
-static const char *const l_postcode[] = { "postcode", "post code",
-	"postal code", NULL };
-static const char *const l_title[] = { "project title", "project name",
-	"name of project", "title of project", "title", NULL };
+	"registered charity number", "charity registration number",
+	"charity commission number", NULL };
+static const char *const l_company[] = { "company number",
+	"company registration number", "companies house number",
+	"cic number", NULL };
+static const char *const l_contact[] = { "contact name", "=name",
+	"=contact", "=full name", "your name", "name of contact",
+	"contact person", "main contact", "lead contact", "applicant name",
+	"name of applicant", "person completing form", "who should we contact",
+	"name of person", NULL };
+static const char *const l_email[] = { "email", "email address",
+	"contact email", NULL };
+static const char *const l_phone[] = { "phone", "phone number",
+	"contact number", "daytime phone", NULL };
+static const char *const l_postcode[] = { "postcode", "postcode of project",
+	"project postcode", "where will project take place",
+	"where will it take place", "where will it happen",
+	"where will activity take place", NULL };
+static const char *const l_title[] = { "project title", "=project",
+	"project name", "name of project", "title of project", "=title",
+	"what is project called", NULL };
 static const char *const l_summary[] = { "summary", "project summary",
-	"what will you do", "project description", "description",
-	"about the project", NULL };
-static const char *const l_priorities[] = { "priorities",
-	"which priorities", "priority", "which priority",
-	"which priorities does your project meet",
-	"which priorities will your project meet", NULL };
+	"=what will you do", "project description", "=description",
+	"about project", "describe project", "brief description",
+	"what do you want to do", "what project is about", NULL };
+static const char *const l_priorities[] = { "priority",
+	"which priorities does project meet", "fund priority",
+	"which priority will project meet", NULL };
 static const char *const l_amount[] = { "amount requested", "amount",
 	"amount applied for", "how much", "grant requested",
-	"how much are you asking for", "how much do you need",
-	"grant amount", "amount of grant", "total requested", NULL };
+	"how much are you asking for", "grant amount", "amount of grant",
+	"total requested", "funding requested", "sum requested",
+	"requested amount", "amount of funding", NULL };
 static const char *const l_start[] = { "start date", "start",
-	"project start", "project start date", "starting date", NULL };
+	"project start", "when will it start", "when will project start",
+	NULL };
 static const char *const l_end[] = { "end date", "end", "project end",
-	"project end date", "finish date", "finish", "completion date", NULL };
+	"completion date", "when will it end", "when will project end", NULL };
 static const char *const l_benef[] = { "people who will benefit",
-	"beneficiaries", "how many people will benefit",
-	"number of beneficiaries", "who will benefit",
-	"number of people who will benefit", NULL };
+	"beneficiary", "how many people will benefit", "who will benefit",
+	"number of people", "how many people", "number of participant",
+	"who will take part",
+	"how many participant", NULL };
 static const char *const l_budget[] = { "budget", "budget breakdown",
-	"how will you spend the money", "what will you spend the money on",
-	"breakdown of costs", "costs", NULL };
+	"what do you need money for",
+	"how will you spend money", "what will you spend money on",
+	"breakdown of costs", "cost", "what will money pay for",
+	"spend money", "spend grant", "use grant", "itemised costs",
+	"expenditure", "spending plan", "cost breakdown", NULL };
+static const char *const l_other[] = { "how did you hear", "hear about",
+	"website", "web site", "social media", "facebook", "twitter",
+	"bank account", "bank detail", "account name", "account number",
+	"sort code", "other funding", "match funding", "other source",
+	"previous grant", "funded before", "received funding",
+	"total cost", "total project cost", "contact details", "address",
+	"=date", "signature", "=signed", "position", "role", "job title",
+	"equal opportunity", "safeguarding", "insurance", "how will you measure",
+	"outcome", "volunteer", "anything else", "additional information",
+	"declaration", "ward", "registration number", "after project",
+	NULL };
+
+/* Words that mean the same in a label, after plurals are made singular. */
+static const char *const word_same[][2] = {
+	{ "organization", "organisation" }, { "org", "organisation" },
+	{ "organisational", "organisation" }, { "tel", "phone" },
+	{ "telephone", "phone" }, { "mobile", "phone" }, { "mob", "phone" },
+	{ "no", "number" }, { "num", "number" }, { "nbr", "number" },
+	{ "reg", "registration" }, { "registered", "registration" },
+	{ "postal", "post" }, { "zip", "postcode" }, { "amt", "amount" },
+	{ "finish", "end" }, { "finishing", "end" }, { "ending", "end" },
+	{ "starting", "start" }, { "begin", "start" }, { "commence", "start" },
+	{ "proj", "project" }, { "desc", "description" },
+	{ "spent", "spend" }, { "spending", "spend" }, { "funds", "money" },
+	{ "charitable", "charity" }, { "benefiting", "benefit" },
+	{ "participating", "participant" }, { "costing", "cost" },
+	{ "programme", "project" }, { "scheme", "project" },
+	{ "activity", "project" },
+};
+
+/* Said around a question's words; they carry no meaning of their own. */
+static const char *const word_small[] = { "a", "an", "the", "of", "for",
+	"to", "in", "on", "at", "by", "with", "from", "and", "or", "as", "is",
+	"are", "be", "will", "would", "should", "could", "can", "do", "does",
+	"did", "done", "you", "your", "yours", "it", "its", "this", "that", "these",
+	"those", "please", "give", "state", "enter", "provide", "tell", "us",
+	"list", "e", "g", "eg", "ie", "if", "any", "what", "which", "have",
+	"has", "we", "our", "i", "my", "me", "s", NULL };
 
 /* In the template's order, which is also the order problems are told. */
 static const struct form_field form_fields[] = {
@@ -114,10 +185,21 @@ static const char *const derived[][2] = {
 struct reader {
 	json_t				*out;
 	const struct form_field		*cur;	/* field taking lines */
+	char				*label;	/* as written */
+	char				*other;	/* or another question's label */
+	int				 other_deco;
+	int				 other_known;
+	int				 other_sep;
 	char				*val;
 	size_t				 len;
 	size_t				 cap;
 	size_t				 blanks;	/* owed inside a value */
+	int				 started;	/* a field's label was read */
+	int				 deco;		/* on the fields' labels */
+	int				 seps;		/* after them */
+	int				 num;		/* the last question's number */
+	int				 signed_off;	/* "Thanks, Joan": no more questions */
+	json_t				*pending;	/* other questions before */
 };
 
 static const char *const months[] = { "january", "february", "march",
@@ -241,70 +323,515 @@ skip_bullet(const char *p)
 	return p;
 }
 
-/*
- * What may follow a label: a hint in brackets, '*' or '?', then ':' or
- * " - ", a tab, or nothing (the answer is on the next lines). Returns where
- * the answer starts, or NULL if this is not a label after all.
- */
-static const char *
-label_sep(const char *q)
-{
-	const char	*r;
-	int		 space = 0, tab = 0, ask = 0;
+#define LABEL_WORDS	16	/* a label longer than this is prose */
+#define LABEL_WORDLEN	32
+#define LABEL_MAX	120	/* bytes of a label as written */
+#define LABEL_SPARE	2	/* words a label may have beyond a phrase's */
+#define LABEL_EXACT	100	/* score of a label that is a phrase */
+#define FIELD_NONE	(-1)
+#define FIELD_AMBIGUOUS	(-2)
+#define FIELD_OTHER	((int)nitems(form_fields))
 
-	if (isalnum((unsigned char)*q))
-		return NULL;
-	for (; *q == ' ' || *q == '\t'; q++) {
-		space = 1;
-		tab |= *q == '\t';
-	}
-	if (*q == '(') {
-		if ((r = strchr(q, ')')) == NULL)
-			return NULL;
-		for (q = r + 1; *q == ' ' || *q == '\t'; q++)
-			;
-	}
-	for (; *q == '*' || *q == '?'; q++)
-		ask |= *q == '?';
-	while (*q == ' ' || *q == '\t')
-		q++;
-	if (*q == ':')
-		return q + 1;
-	if (*q == '-' && space && (q[1] == ' ' || q[1] == '\0'))
-		return q + 1;
-	if (space && (strncmp(q, "\xe2\x80\x93", 3) == 0 ||	/* – */
-	    strncmp(q, "\xe2\x80\x94", 3) == 0))		/* — */
-		return q + 3;
-	if (*q == '\0' || tab || ask)
-		return q;
-	return NULL;
+struct words {
+	char	w[LABEL_WORDS][LABEL_WORDLEN];
+	size_t	n;
+};
+
+/* Bytes that end a word: ASCII punctuation, and UTF-8 spaces, dashes,
+ * quotes, '£' and full-width punctuation. Returns how many to skip. */
+static size_t
+word_break(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return isalnum(*p) ? 0 : 1;
+	if (p[0] == 0xc2 && (p[1] == 0xa0 || p[1] == 0xa3))
+		return 2;
+	if ((p[0] == 0xe2 && p[1] == 0x80) || (p[0] == 0xef && p[1] == 0xbc))
+		return p[2] != '\0' ? 3 : 2;
+	return 0;
 }
 
-static const struct form_field *
-label_match(const char *line, const char **value)
+static int
+word_in(const char *w, const char *const *list)
 {
-	const struct form_field		*best = NULL;
-	const char *const		*l;
-	const char			*p = skip_bullet(line), *v;
-	size_t				 i, len, best_len = 0;
-	int				 c = tolower((unsigned char)*p);
+	for (; *list != NULL; list++) {
+		if (strcmp(w, *list) == 0)
+			return 1;
+	}
+	return 0;
+}
 
-	if (!isalpha(c))
-		return NULL;
-	for (i = 0; i < nitems(form_fields); i++) {
-		for (l = form_fields[i].labels; *l != NULL; l++) {
-			if ((*l)[0] != c)
-				continue;
-			len = strlen(*l);
-			if (len <= best_len || strncasecmp(p, *l, len) != 0 ||
-			    (v = label_sep(p + len)) == NULL)
-				continue;
-			best = &form_fields[i];
-			best_len = len;
-			*value = v;
+/* One spelling per word: singular, British, unabbreviated. */
+static void
+word_fold(char *w)
+{
+	size_t	n = strlen(w), i;
+	char	*z;
+
+	if ((z = strstr(w, "iz")) != NULL && (strncmp(z, "ize", 3) == 0 ||
+	    strncmp(z, "izat", 4) == 0 || strncmp(z, "izing", 5) == 0))
+		z[1] = 's';
+	if (n > 4 && strcmp(w + n - 3, "ies") == 0)
+		strcpy(w + n - 3, "y");
+	else if (n > 3 && w[n - 1] == 's' && strchr("siu", w[n - 2]) == NULL)
+		w[n - 1] = '\0';
+	for (i = 0; i < nitems(word_same); i++) {
+		if (strcmp(w, word_same[i][0]) == 0) {
+			strcpy(w, word_same[i][1]);
+			break;
 		}
 	}
+}
+
+/* Two words a reader would take as one: "e mail", "post code". */
+static int
+word_join(struct words *ws, const char *w)
+{
+	char	*prev;
+
+	if (ws->n == 0)
+		return 0;
+	prev = ws->w[ws->n - 1];
+	if ((strcmp(prev, "e") == 0 && strcmp(w, "mail") == 0) ||
+	    (strcmp(prev, "post") == 0 && strcmp(w, "code") == 0)) {
+		strcpy(prev, *prev == 'e' ? "email" : "postcode");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+word_push(struct words *ws, const char *w, size_t len, int *over)
+{
+	char	word[LABEL_WORDLEN];
+	size_t	i;
+
+	if (len >= LABEL_WORDLEN || ws->n == LABEL_WORDS) {
+		*over = 1;
+		return;
+	}
+	for (i = 0; i < len; i++)
+		word[i] = tolower((unsigned char)w[i]);
+	word[len] = '\0';
+	if (word_join(ws, word))
+		return;
+	snprintf(ws->w[ws->n++], LABEL_WORDLEN, "%s", word);
+}
+
+/*
+ * A label's words, in the one spelling word_fold gives, without what is
+ * in brackets (a hint, not the question) and without small words.
+ * -1 if it has too many words to be a label.
+ */
+static int
+word_norm(const char *s, struct words *ws)
+{
+	const unsigned char	*p = (const unsigned char *)s, *start;
+	const char		*close;
+	struct words		 raw;
+	size_t			 i, j, skip;
+	int			 over = 0;
+
+	memset(&raw, 0, sizeof raw);
+	while (*p != '\0' && !over) {
+		if ((*p == '(' || *p == '[') && (close = strchr((const char *)p,
+		    *p == '(' ? ')' : ']')) != NULL) {
+			p = (const unsigned char *)close + 1;
+			continue;
+		}
+		if ((skip = word_break(p)) > 0) {
+			p += skip;
+			continue;
+		}
+		for (start = p; *p != '\0' && word_break(p) == 0; p++)
+			;
+		word_push(&raw, (const char *)start, p - start, &over);
+	}
+	for (i = 0, j = 0; i < raw.n; i++) {
+		if (word_in(raw.w[i], word_small))
+			continue;
+		word_fold(raw.w[i]);
+		if (!word_in(raw.w[i], word_small))
+			memcpy(ws->w[j++], raw.w[i], LABEL_WORDLEN);
+	}
+	ws->n = j;
+	/* "What will you do?": small words are all the question has. */
+	if (j == 0)
+		*ws = raw;
+	return over ? -1 : 0;
+}
+
+/* Edit distance with swaps, capped: only "at most max" matters. */
+static size_t
+word_distance(const char *a, const char *b, size_t max)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, d[LABEL_WORDLEN + 1]
+		    [LABEL_WORDLEN + 1], c;
+
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The same word, or a slip of the keys in a long one ("postocde"). */
+static int
+word_eq(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), min = la < lb ? la : lb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (min < 5)
+		return 0;
+	return word_distance(a, b, min >= 9 ? 2 : 1) <= (min >= 9 ? 2 : 1);
+}
+
+/* Whether every word of phrase is among the label's, each used once. */
+static int
+words_cover(const struct words *phrase, const struct words *label)
+{
+	int	used[LABEL_WORDS] = { 0 };
+	size_t	i, j;
+
+	for (i = 0; i < phrase->n; i++) {
+		for (j = 0; j < label->n; j++) {
+			if (!used[j] && word_eq(phrase->w[i], label->w[j]))
+				break;
+		}
+		if (j == label->n)
+			return 0;
+		used[j] = 1;
+	}
+	return 1;
+}
+
+/* The phrase tables, normalised once: a label is matched on every line. */
+struct phrase {
+	struct words	w;
+	int		exact_only;
+};
+static struct phrase	*book[nitems(form_fields) + 1];
+static size_t		 book_len[nitems(form_fields) + 1];
+static pthread_once_t	 book_once = PTHREAD_ONCE_INIT;
+
+static void
+book_init(void)
+{
+	const char *const	*t, *const *ph;
+	size_t			 i, n;
+
+	for (i = 0; i <= nitems(form_fields); i++) {
+		t = i < nitems(form_fields) ? form_fields[i].labels : l_other;
+		for (n = 0; t[n] != NULL; n++)
+			;
+		book[i] = xcalloc(n, sizeof *book[i]);
+		for (ph = t; *ph != NULL; ph++) {
+			book[i][book_len[i]].exact_only = **ph == '=';
+			if (word_norm(*ph + (**ph == '='),
+			    &book[i][book_len[i]].w) == 0 &&
+			    book[i][book_len[i]].w.n > 0)
+				book_len[i]++;
+		}
+	}
+}
+
+/* How well one phrase names a label: LABEL_EXACT+, a part's size, or 0. */
+static int
+phrase_score(const struct phrase *p, const struct words *label)
+{
+	size_t	spare;
+
+	if (p->w.n > label->n || !words_cover(&p->w, label))
+		return 0;
+	if (p->w.n == label->n)
+		return LABEL_EXACT + p->w.n;
+	spare = label->n - p->w.n;
+	if (p->exact_only || (spare > LABEL_SPARE && spare > p->w.n))
+		return 0;
+	return p->w.n;
+}
+
+static int
+table_score(size_t table, const struct words *label)
+{
+	size_t	i;
+	int	best = 0, s;
+
+	for (i = 0; i < book_len[table]; i++) {
+		if ((s = phrase_score(&book[table][i], label)) > best)
+			best = s;
+	}
 	return best;
+}
+
+/*
+ * The field a label asks for (an index into form_fields), FIELD_OTHER for
+ * a question grantd does not ask, FIELD_AMBIGUOUS when two match equally,
+ * FIELD_NONE. *exact: the label is one of the phrases, not just holds one.
+ */
+static int
+label_field(const char *text, int *exact)
+{
+	struct words	label;
+	size_t		i;
+	int		best = 0, second = 0, which = FIELD_NONE, s;
+
+	*exact = 0;
+	if (word_norm(text, &label) == -1 || label.n == 0)
+		return FIELD_NONE;
+	if (pthread_once(&book_once, book_init) != 0)
+		fatalx("pthread_once");
+	for (i = 0; i <= nitems(form_fields); i++) {
+		s = table_score(i, &label);
+		if (s > best) {
+			second = best;
+			best = s;
+			which = i;
+		} else if (s > second)
+			second = s;
+	}
+	if (best == 0)
+		return FIELD_NONE;
+	if (best == second)
+		return FIELD_AMBIGUOUS;
+	*exact = best >= LABEL_EXACT;
+	return which;
+}
+
+/* ---- the shape of a label line ---- */
+
+enum { DECO_BULLET = 1, DECO_NUMBER = 2, DECO_BOLD = 4 };
+enum { SEP_NONE = 0, SEP_COLON = 1, SEP_ASK = 2, SEP_DASH = 4, SEP_TAB = 8,
+	SEP_BARE = 16 };	/* BARE: a field's label alone, no mark at all */
+
+struct label {
+	char		 text[LABEL_MAX + 1];	/* as written, hints and all */
+	const char	*answer;		/* the rest of the line */
+	int		 deco;			/* DECO_* around the label */
+	int		 sep;			/* SEP_* after it */
+	int		 num;			/* its question number, if any */
+};
+
+static const char *
+skip_space(const char *p)
+{
+	for (;;) {
+		if (*p == ' ' || *p == '\t')
+			p++;
+		else if (strncmp(p, "\xc2\xa0", 2) == 0)	/* no-break space */
+			p += 2;
+		else
+			return p;
+	}
+}
+
+/* "1.", "2)", "Q3", "Q3)", "Question 4:", "(5)": a question's number. */
+static const char *
+skip_number(const char *p)
+{
+	const char	*q = p;
+	int		 paren = 0;
+
+	if (strncasecmp(q, "question ", 9) == 0)
+		q += 9;
+	else if ((*q == 'Q' || *q == 'q') && isdigit((unsigned char)q[1]))
+		q++;
+	else if (*q == '(' && isdigit((unsigned char)q[1])) {
+		q++;
+		paren = 1;
+	}
+	if (!isdigit((unsigned char)*q))
+		return p;
+	while (isdigit((unsigned char)*q) && q - p < 12)
+		q++;
+	if (paren && *q++ != ')')
+		return p;
+	if (!paren && (*q == '.' || *q == ')' || *q == ':'))
+		q++;
+	if (*q != ' ' && *q != '\t')
+		return p;
+	return skip_space(q);
+}
+
+/* After "?": a colon or a spaced dash, as if the '?' were not there. */
+static const char *
+skip_dash(const char *p)
+{
+	if (*p == ':')
+		return skip_space(p + 1);
+	if (strncmp(p, "\xef\xbc\x9a", 3) == 0)	/* full-width colon */
+		return skip_space(p + 3);
+	if (*p == '-' && (p[1] == ' ' || p[1] == '\0'))
+		return skip_space(p + 1);
+	if ((strncmp(p, "\xe2\x80\x93", 3) == 0 ||
+	    strncmp(p, "\xe2\x80\x94", 3) == 0) && (p[3] == ' ' || p[3] == '\0'))
+		return skip_space(p + 3);
+	return p;
+}
+
+/*
+ * Where a label ends and its answer starts: ':' (or full-width '：', or
+ * French " :"), '?', a tab, or a spaced dash. Brackets are hints, skipped
+ * whole. Returns the separator, *end the label's end, *answer the answer.
+ */
+static int
+find_sep(const char *s, const char **end, const char **answer)
+{
+	const char	*p, *close;
+	size_t		 len = strnlen(s, LABEL_MAX + 2);
+
+	/* Only a label's length is looked at: a line may be megabytes. */
+	for (p = s; *p != '\0' && p - s <= LABEL_MAX; p++) {
+		if ((*p == '(' || *p == '[') && (close = memchr(p, *p == '(' ?
+		    ')' : ']', s + len - p)) != NULL) {
+			p = close;
+			continue;
+		}
+		*end = p;
+		if (*p == ':' || strncmp(p, "\xef\xbc\x9a", 3) == 0) {
+			*answer = skip_space(p + (*p == ':' ? 1 : 3));
+			return SEP_COLON;
+		}
+		if (*p == '?') {
+			*end = p + 1;
+			close = skip_space(p + 1);
+			*answer = skip_dash(close);
+			return SEP_ASK | (*answer != close && (*close == '-' ||
+			    *close == '\xe2') ? SEP_DASH : 0);
+		}
+		if (*p == '\t') {
+			*answer = skip_space(p);
+			return SEP_TAB;
+		}
+		if (*p == ' ' && (p[1] == '-' || strncmp(p + 1, "\xe2\x80\x93",
+		    3) == 0 || strncmp(p + 1, "\xe2\x80\x94", 3) == 0)) {
+			close = p + (p[1] == '-' ? 2 : 4);
+			if (*close == ' ' || *close == '\0') {
+				*answer = skip_space(close);
+				return SEP_DASH;
+			}
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	*end = p;
+	*answer = p;
+	return SEP_NONE;
+}
+
+/* "**Label:** answer", "**Label**: answer", "__Label__ - answer". */
+static int
+bold_label(const char *p, struct label *lb, const char **start,
+    const char **end)
+{
+	char		 mark[3] = { p[0], p[1], '\0' }, inner[LABEL_MAX + 1];
+	const char	*close, *e, *a;
+	int		 sep;
+
+	if ((close = strstr(p + 2, mark)) == NULL || close - p - 2 > LABEL_MAX)
+		return -1;
+	snprintf(inner, sizeof inner, "%.*s", (int)(close - p - 2), p + 2);
+	*start = p + 2;
+	lb->deco |= DECO_BOLD;
+	if ((sep = find_sep(inner, &e, &a)) > SEP_NONE && *a == '\0') {
+		*end = *start + (e - inner);
+		lb->answer = skip_dash(skip_space(close + 2));
+		return sep;
+	}
+	*end = close;
+	if ((sep = find_sep(close + 2, &e, &a)) == -1 || e != close + 2) {
+		lb->answer = skip_space(close + 2);
+		return *lb->answer == '\0' ? SEP_NONE : SEP_TAB;
+	}
+	lb->answer = a;
+	return sep;
+}
+
+/* "This round's priorities are:" leads into a list; it asks nothing. */
+static int
+says_are(const char *text)
+{
+	static const char *const verbs[] = { " are", " is", " were", " was",
+	    " include", " includes", NULL };
+	const char *const	*v;
+	size_t			 n = strlen(text), k;
+
+	for (v = verbs; *v != NULL; v++) {
+		k = strlen(*v);
+		if (n > k && strcasecmp(text + n - k, *v) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A line read as "label, separator, answer", with what decorates the
+ * label: a bullet, a question number, bold. -1 if it cannot be a label
+ * (too long, or not starting with a letter); whether it is one is for
+ * the reader to say, knowing what the label means.
+ */
+static int
+label_parse(const char *line, struct label *lb)
+{
+	const char	*p = skip_space(line), *q, *start, *end;
+	size_t		 n;
+
+	memset(lb, 0, sizeof *lb);
+	if ((*p == '-' || *p == '*' || *p == '+') && (p[1] == ' ' ||
+	    p[1] == '\t')) {
+		lb->deco |= DECO_BULLET;
+		p = skip_space(p + 1);
+	} else if (strncmp(p, "\xe2\x80\xa2", 3) == 0) {	/* • */
+		lb->deco |= DECO_BULLET;
+		p = skip_space(p + 3);
+	}
+	if ((q = skip_number(p)) != p) {
+		lb->deco |= DECO_NUMBER;
+		lb->num = atoi(p + strcspn(p, "0123456789"));
+		p = q;
+	}
+	while (*p == '#')
+		p++;
+	p = skip_space(p);
+	if ((strncmp(p, "**", 2) == 0 || strncmp(p, "__", 2) == 0)) {
+		if ((lb->sep = bold_label(p, lb, &start, &end)) == -1)
+			return -1;
+	} else {
+		start = p;
+		if ((lb->sep = find_sep(p, &end, &lb->answer)) == -1)
+			return -1;
+	}
+	while (end > start && (isspace((unsigned char)end[-1]) ||
+	    end[-1] == '*' || (end - start >= 2 &&
+	    strncmp(end - 2, "\xc2\xa0", 2) == 0)))
+		end -= end[-1] == '\xa0' ? 2 : 1;
+	if ((n = end - start) == 0 || n > LABEL_MAX ||
+	    !(isalpha((unsigned char)*start) || (unsigned char)*start >= 0xc0))
+		return -1;
+	snprintf(lb->text, sizeof lb->text, "%.*s", (int)n, start);
+	if (says_are(lb->text))
+		return -1;
+	/* "http://..." is an address, not a label called "http". */
+	if (lb->sep == SEP_COLON && strncmp(lb->answer, "//", 2) == 0)
+		return -1;
+	return 0;
 }
 
 /* ---- where the applicant's own words stop ---- */
@@ -376,6 +903,7 @@ is_signoff(const char *line)
 	static const char *const offs[] = { "thanks", "thank you",
 	    "many thanks", "thanks again", "thanks very much",
 	    "thank you very much", "thanks in advance", "kind regards",
+	    "thanks so much", "thank you so much", "thanks a lot",
 	    "kindest regards", "best regards", "warm regards", "regards",
 	    "best wishes", "with best wishes", "all the best", "best",
 	    "cheers", "yours sincerely", "yours faithfully", "with thanks",
@@ -496,6 +1024,47 @@ postcode_norm(const char *v)
 	}
 	free(packed);
 	return out;
+}
+
+/*
+ * The one postcode in a longer answer ("St Mark's Hall, Leeds LS6 2AB"),
+ * NULL if there is none or more than one: an answer to "Where will the
+ * project take place?" names the place, and the postcode is in it.
+ */
+static char *
+postcode_find(const char *v)
+{
+	char	*copy = xstrdup(v), *w[64], *p, *save = NULL, pair[32];
+	char	*found = NULL, *norm;
+	size_t	 n = 0, i;
+	int	 many = 0;
+
+	for (p = strtok_r(copy, " ,;:()\t\n", &save); p != NULL &&
+	    n < nitems(w); p = strtok_r(NULL, " ,;:()\t\n", &save))
+		w[n++] = p;
+	for (i = 0; i < n && !many; i++) {
+		if (i + 1 < n && strlen(w[i]) <= 4 && strlen(w[i + 1]) == 3)
+			snprintf(pair, sizeof pair, "%s %s", w[i], w[i + 1]);
+		else if (strlen(w[i]) >= 5 && strlen(w[i]) <= 7)
+			snprintf(pair, sizeof pair, "%s", w[i]);
+		else
+			continue;
+		norm = postcode_norm(pair);
+		if (!postcode_valid(norm) || (found != NULL &&
+		    strcmp(found, norm) == 0)) {
+			free(norm);
+			continue;
+		}
+		many = found != NULL;
+		free(found);
+		found = norm;
+	}
+	free(copy);
+	if (many) {
+		free(found);
+		return NULL;
+	}
+	return found;
 }
 
 /* "Joan <joan@example.org>" or "mailto:joan@example.org" → the address. */
@@ -785,19 +1354,127 @@ store_value(json_t *out, const struct form_field *f, const char *v)
 
 /* ---- reading ---- */
 
+/* Kept as written: the officer sees what the reader did not understand. */
+static void
+keep_other(struct reader *r, const char *answer)
+{
+	json_t	*list, *pair;
+	char	*label = xstrdup(r->other), *text = xstrdup(answer);
+
+	/* Shown to an officer in a terminal: no control sequences. */
+	check_text_clean(label, 0);
+	check_text_clean(text, 1);
+	check_bound(text, FORM_OTHER_MAX);
+	pair = json_pack("{s:s,s:s}", "label", label, "answer", text);
+	free(label);
+	free(text);
+	if (pair == NULL)
+		return;
+	if (!r->started) {
+		/* Before the form, only a question shaped like its own. */
+		json_object_set_new(pair, "deco", json_integer(r->other_deco));
+		json_object_set_new(pair, "known", json_boolean(r->other_known));
+		json_object_set_new(pair, "sep", json_integer(r->other_sep));
+		json_array_append_new(r->pending, pair);
+		return;
+	}
+	if ((list = json_object_get(r->out, "unrecognised")) == NULL)
+		json_object_set_new(r->out, "unrecognised", list = json_array());
+	if (json_array_size(list) < FORM_OTHERS_MAX)
+		json_array_append(list, pair);
+	json_decref(pair);
+}
+
+/*
+ * The form has begun, at a label written so: keep what led up to it if
+ * it is a question grantd knows of, or is written as the form's labels.
+ */
+static void
+reader_start(struct reader *r, int deco, int sep)
+{
+	json_t		*pair, *list;
+	json_int_t	 d, s;
+	size_t		 i;
+
+	if (r->started)
+		return;
+	r->started = 1;
+	json_array_foreach(r->pending, i, pair) {
+		d = json_integer_value(json_object_get(pair, "deco"));
+		s = json_integer_value(json_object_get(pair, "sep"));
+		if ((!json_is_true(json_object_get(pair, "known")) &&
+		    (d & deco & (DECO_NUMBER | DECO_BOLD)) == 0) ||
+		    ((s & (SEP_DASH | SEP_TAB)) && !(s & SEP_ASK) &&
+		    !(s & sep)))
+			continue;
+		json_object_del(pair, "deco");
+		json_object_del(pair, "known");
+		json_object_del(pair, "sep");
+		if ((list = json_object_get(r->out, "unrecognised")) == NULL)
+			json_object_set_new(r->out, "unrecognised",
+			    list = json_array());
+		json_array_append(list, pair);
+	}
+	json_array_clear(r->pending);
+}
+
+/*
+ * A field's answer. A place given for the postcode keeps its postcode
+ * under the field and the whole answer with the other questions, so the
+ * rest of the place is not lost.
+ */
+static void
+reader_store(struct reader *r, const char *v)
+{
+	char	*norm, *pc;
+
+	if (strcmp(r->cur->key, "postcode") == 0) {
+		norm = postcode_norm(v);
+		pc = postcode_valid(norm) ? NULL : postcode_find(v);
+		free(norm);
+		if (pc != NULL) {
+			set_str(r->out, "postcode", pc);
+			free(pc);
+			r->other = xstrdup(r->label);
+			keep_other(r, v);
+			return;
+		}
+	}
+	store_value(r->out, r->cur, v);
+}
+
+static int
+same_answer(json_t *have, const char *v)
+{
+	return json_is_string(have) && strcmp(json_string_value(have), v) == 0;
+}
+
 static void
 reader_close(struct reader *r)
 {
 	char	*v;
 
-	if (r->cur != NULL && r->val != NULL) {
+	if ((r->cur != NULL || r->other != NULL) && r->val != NULL) {
 		v = trim(r->val);
 		/* The first answer counts; a later one is usually quoted. */
-		if (!placeholder(v) && json_object_get(r->out, r->cur->key) ==
-		    NULL)
-			store_value(r->out, r->cur, v);
+		if (placeholder(v))
+			;
+		else if (r->other != NULL)
+			keep_other(r, v);
+		else if (json_object_get(r->out, r->cur->key) == NULL)
+			reader_store(r, v);
+		else if (!same_answer(json_object_get(r->out, r->cur->key),
+		    v)) {
+			/* Answered twice, differently: the officer decides. */
+			r->other = xstrdup(r->label);
+			keep_other(r, v);
+		}
 	}
 	free(r->val);
+	free(r->other);
+	free(r->label);
+	r->label = NULL;
+	r->other = NULL;
 	r->val = NULL;
 	r->len = 0;
 	r->cap = 0;
@@ -809,7 +1486,12 @@ static void
 reader_add(struct reader *r, const char *line)
 {
 	char	*copy = xstrdup(line), *t = trim(copy);
+	size_t	 n = strlen(t);
 
+	/* "**Label:** answer**" and the like: the closing stars are not said. */
+	if (n >= 2 && strcmp(t + n - 2, "**") == 0 && strstr(t, "**") ==
+	    t + n - 2)
+		t[n - 2] = '\0';
 	if (r->len > 0)
 		str_add(&r->val, &r->len, &r->cap, "\n\n", r->blanks > 0 ? 2 : 1);
 	str_add(&r->val, &r->len, &r->cap, t, strlen(t));
@@ -817,11 +1499,19 @@ reader_add(struct reader *r, const char *line)
 	free(copy);
 }
 
+static int
+reader_multiline(const struct reader *r)
+{
+	return r->other != NULL || (r->cur != NULL && r->cur->multiline);
+}
+
 static void
-reader_open(struct reader *r, const struct form_field *f, const char *value)
+reader_open(struct reader *r, const struct form_field *f, const char *label,
+    const char *value)
 {
 	reader_close(r);
 	r->cur = f;
+	r->label = xstrdup(label);
 	if (blank(value))
 		return;
 	reader_add(r, value);
@@ -830,35 +1520,170 @@ reader_open(struct reader *r, const struct form_field *f, const char *value)
 }
 
 static void
+reader_open_other(struct reader *r, const struct label *lb, int known)
+{
+	reader_close(r);
+	r->other = xstrdup(lb->text);
+	r->other_deco = lb->deco;
+	r->other_sep = lb->sep;
+	r->other_known = known;
+	if (!blank(lb->answer))
+		reader_add(r, lb->answer);
+}
+
+static int
+first_person(const char *text)
+{
+	char	*copy = xstrdup(text), *w, *save = NULL;
+	int	 found = 0;
+
+	lower(copy);
+	for (w = strtok_r(copy, " ,.;:'\xe2\x80\x99", &save); w != NULL &&
+	    !found; w = strtok_r(NULL, " ,.;:'\xe2\x80\x99", &save))
+		found = strcmp(w, "we") == 0 || strcmp(w, "our") == 0 ||
+		    strcmp(w, "i") == 0 || strcmp(w, "my") == 0;
+	free(copy);
+	return found;
+}
+
+static int
+has_digit(const char *s)
+{
+	return strpbrk(s, "0123456789") != NULL;
+}
+
+/* "12) Number of people who will take part", after question 11. */
+static int
+next_number(const struct reader *r, const struct label *lb)
+{
+	return (lb->deco & r->deco & DECO_NUMBER) && lb->num == r->num + 1;
+}
+
+/*
+ * Whether a line shaped like a label, which names no field, is another
+ * question (kept as unrecognised) rather than part of an answer: "Hall
+ * hire: £60" in a budget is an answer; "How did you hear about us?" is a
+ * question. Labels that match a field or grantd's other questions badly
+ * or ambiguously are questions; so are those decorated as the form's
+ * own labels are; prose in the first person is not.
+ */
+static int
+other_question(const struct reader *r, const struct label *lb, int k,
+    int exact)
+{
+	if (r->signed_off)
+		return 0;
+	/* A question waiting for its answer takes the next line as it. */
+	if (lb->sep == SEP_NONE && (r->cur != NULL || r->other != NULL) &&
+	    r->len == 0)
+		return 0;
+	/* "3. Changing the area": an answer from a list, or question 3? */
+	if (lb->sep == SEP_NONE)
+		return ((r->seps & SEP_BARE) && ((lb->deco & r->deco &
+		    DECO_BOLD) || next_number(r, lb))) ||
+		    (k == FIELD_OTHER && exact);
+	if ((lb->sep & (SEP_DASH | SEP_TAB)) && !(lb->sep & SEP_ASK) &&
+	    r->started && !(lb->sep & r->seps))
+		return 0;
+	if (k == FIELD_OTHER || k == FIELD_AMBIGUOUS ||
+	    (lb->deco & r->deco & (DECO_NUMBER | DECO_BOLD)))
+		return 1;
+	if (first_person(lb->text))
+		return 0;
+	if (lb->sep & SEP_ASK)
+		return 1;
+	if (!isupper((unsigned char)lb->text[0]))
+		return 0;
+	if (!reader_multiline(r))
+		return 1;
+	return !(lb->deco & DECO_BULLET) && !has_digit(lb->text) &&
+	    strstr(lb->answer, "\xc2\xa3") == NULL && !(r->cur != NULL &&
+	    strcmp(r->cur->key, "budget") == 0 && has_digit(lb->answer));
+}
+
+/*
+ * A short line alone that holds a field's words ("Project costs") heads
+ * that answer. Inside the paragraph of a field's answer it must name a
+ * field not yet answered and start as a label does, with a capital: else
+ * it is more likely a line of that answer. (An answer to a question the
+ * reader does not know gives way: a field's label is surer.)
+ */
+static int
+heading(const struct reader *r, const struct label *lb, int k)
+{
+	struct words	raw;
+	size_t		n = strlen(lb->text);
+
+	if (r->cur != NULL && r->cur->multiline && r->len > 0 &&
+	    r->blanks == 0 && (json_object_get(r->out, form_fields[k].key) !=
+	    NULL || !isupper((unsigned char)lb->text[0])))
+		return 0;
+	if (n == 0 || lb->text[n - 1] == '.' || first_person(lb->text))
+		return 0;
+	return word_norm(lb->text, &raw) == 0 && raw.n <= 3;
+}
+
+/* A label line: a field's, another question's, or neither (0). */
+static int
+reader_label(struct reader *r, const char *line)
+{
+	struct label	lb;
+	int		k, exact;
+
+	if (label_parse(line, &lb) == -1)
+		return 0;
+	k = label_field(lb.text, &exact);
+	if (k >= 0 && k < FIELD_OTHER && (lb.sep != SEP_NONE || exact ||
+	    next_number(r, &lb) || heading(r, &lb, k))) {
+		/* A question just above the form, answered, is part of it. */
+		if (r->other != NULL && (r->other_sep & SEP_ASK) &&
+		    r->len > 0 && r->blanks == 0)
+			r->other_known = 1;
+		reader_close(r);	/* what came before, before the form */
+		reader_start(r, lb.deco, lb.sep);
+		r->deco |= lb.deco;
+		r->seps |= lb.sep == SEP_NONE ? SEP_BARE : lb.sep;
+		reader_open(r, &form_fields[k], lb.text, lb.answer);
+		if (lb.deco & DECO_NUMBER)
+			r->num = lb.num;
+		return 1;
+	}
+	if (!other_question(r, &lb, k, exact))
+		return 0;
+	reader_open_other(r, &lb, k == FIELD_OTHER || k == FIELD_AMBIGUOUS);
+	if (lb.deco & DECO_NUMBER)
+		r->num = lb.num;
+	return 1;
+}
+
+static void
 reader_line(struct reader *r, const char *line)
 {
-	const struct form_field	*f;
-	const char		*value = NULL;
-
 	if (line[0] == '>' || is_rule(line)) {
 		reader_close(r);
 		return;
 	}
-	if ((f = label_match(line, &value)) != NULL) {
-		reader_open(r, f, value);
+	if (reader_label(r, line))
+		return;
+	if (is_signoff(line)) {
+		reader_close(r);
+		r->signed_off = r->started;
 		return;
 	}
-	if (r->cur == NULL)
+	if (r->cur == NULL && r->other == NULL)
 		return;
 	if (blank(line)) {
 		/* An answer may have paragraphs, but not start after a gap. */
-		if (r->cur->multiline && r->len > 0)
+		if (r->other != NULL && r->len > 0)
+			reader_close(r);	/* what it is, we cannot tell */
+		else if (reader_multiline(r) && r->len > 0)
 			r->blanks++;
-		else if (!r->cur->multiline)
+		else if (!reader_multiline(r))
 			reader_close(r);
 		return;
 	}
-	if (is_signoff(line)) {
-		reader_close(r);
-		return;
-	}
 	reader_add(r, line);
-	if (!r->cur->multiline)
+	if (!reader_multiline(r))
 		reader_close(r);
 }
 
@@ -908,6 +1733,7 @@ extract_lines(json_t *out, char **lines, size_t n, int quoted_too)
 
 	memset(&r, 0, sizeof r);
 	r.out = out;
+	r.pending = json_array();
 	for (i = 0; i < n; i++) {
 		if (quoted_too)
 			lines[i] = unquote(lines[i]);
@@ -931,6 +1757,7 @@ extract_lines(json_t *out, char **lines, size_t n, int quoted_too)
 			reader_line(&r, lines[i]);
 	}
 	reader_close(&r);
+	json_decref(r.pending);
 }
 
 static int
@@ -984,6 +1811,25 @@ form_has_form(json_t *fields)
 	return found >= 3;
 }
 
+/* Other questions answered in a reply join those answered before. */
+static void
+merge_other(json_t *out, json_t *more)
+{
+	json_t	*list = json_object_get(out, "unrecognised"), *v, *w;
+	size_t	 i, j;
+
+	if (!json_is_array(list))
+		json_object_set_new(out, "unrecognised", list = json_array());
+	json_array_foreach(more, i, v) {
+		json_array_foreach(list, j, w) {
+			if (json_equal(v, w))
+				break;
+		}
+		if (j == json_array_size(list))
+			json_array_append(list, v);
+	}
+}
+
 json_t *
 form_merge(json_t *old, json_t *new)
 {
@@ -995,6 +1841,10 @@ form_merge(json_t *old, json_t *new)
 	if (!json_is_object(new))
 		return out;
 	json_object_foreach(new, key, v) {
+		if (strcmp(key, "unrecognised") == 0) {
+			merge_other(out, v);
+			continue;
+		}
 		for (i = 0; i < nitems(derived); i++) {
 			if (strcmp(key, derived[i][0]) == 0 &&
 			    json_object_get(new, derived[i][1]) == NULL)

@@ -17,6 +17,11 @@ struct form_rules {
 	json_t		*priorities;	/* array of strings: the round's published priorities; empty/NULL = any */
 };
 
+/*
+ * Text in, fields out: the answers under their keys ("organisation",
+ * "amount" and "amount_pence", ...), and under "unrecognised" an array of
+ * {"label", "answer"}: the other questions answered, as written.
+ */
 json_t		*form_extract(const char *);
 int		 form_has_form(json_t *);
 json_t		*form_merge(json_t *, json_t *);

@@ -540,8 +540,12 @@ html_enter(struct html_text *h, xmlNode *n)
 		buf_addc(&h->b, '\n');
 		h->space = 0;
 	} else if (xmlStrcasecmp(n->name, (const xmlChar *)"td") == 0 ||
-	    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0)
-		h->space = 1;
+	    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0) {
+		/* Columns stay apart: a form in a table is label, tab, answer. */
+		if (h->b.len > 0 && h->b.p[h->b.len - 1] != '\n')
+			buf_addc(&h->b, '\t');
+		h->space = 0;
+	}
 	else if (html_in(html_block, n->name))
 		html_break(h);
 	if (xmlStrcasecmp(n->name, (const xmlChar *)"pre") == 0)
@@ -1065,17 +1069,70 @@ nonempty(char *s)
 	return s;
 }
 
+/*
+ * The first usable mailbox in a header's text. Some mailers put a whole
+ * "Name <addr>" inside one RFC 2047 encoded word, which hides the address
+ * from the parser; decoding first finds it.
+ */
+static char *
+header_addr(GMimeObject *obj, const char *name, char **display)
+{
+	InternetAddressList	*list;
+	InternetAddressMailbox	*mb;
+	const char		*v;
+	char			*text, *addr = NULL;
+	int			 pass;
+
+	if ((v = g_mime_object_get_header(obj, name)) == NULL)
+		return NULL;
+	for (pass = 0; pass < 2 && addr == NULL; pass++) {
+		text = pass == 0 ? g_strdup(v) :
+		    g_mime_utils_header_decode_text(mime_options, v);
+		if ((list = internet_address_list_parse(mime_options,
+		    text)) != NULL) {
+			mb = first_mailbox(list);
+			if ((addr = mailbox_addr(mb)) != NULL && display != NULL)
+				*display = nonempty(clean_line(
+				    internet_address_get_name(
+				    INTERNET_ADDRESS(mb))));
+			g_object_unref(list);
+		}
+		g_free(text);
+	}
+	return addr;
+}
+
+/*
+ * Who wrote: From, else (a From that cannot be read at all) the first of
+ * Reply-To, Sender and Return-Path that names an address, rather than
+ * quarantining an application whose sender is plain to see.
+ */
 static void
 read_from(struct mime_message *m, GMimeMessage *msg)
 {
+	static const char *const fallback[] = { "Reply-To", "Sender",
+	    "Return-Path" };
 	InternetAddressMailbox	*mb;
+	GMimeObject		*obj = GMIME_OBJECT(msg);
+	size_t			 i;
 
 	mb = first_mailbox(g_mime_message_get_from(msg));
 	if ((m->from_addr = mailbox_addr(mb)) != NULL)
 		m->from_name = nonempty(clean_line(internet_address_get_name(
 		    INTERNET_ADDRESS(mb))));
+	else
+		m->from_addr = header_addr(obj, "From", &m->from_name);
+	if (m->from_addr != NULL)
+		m->from_header = "From";
+	for (i = 0; m->from_addr == NULL && i < sizeof fallback /
+	    sizeof fallback[0]; i++) {
+		if ((m->from_addr = header_addr(obj, fallback[i], NULL)) != NULL)
+			m->from_header = fallback[i];
+	}
 	m->reply_to = mailbox_addr(first_mailbox(
 	    g_mime_message_get_reply_to(msg)));
+	if (m->reply_to == NULL)
+		m->reply_to = header_addr(obj, "Reply-To", NULL);
 }
 
 static char *

@@ -26,6 +26,9 @@ struct mime_attachment {
 struct mime_message {
 	char	*from_addr;	/* lower-cased addr-spec, NULL if absent/unparseable */
 	char	*from_name;	/* decoded display name (RFC 2047), UTF-8, may be NULL */
+	const char *from_header;	/* where from_addr came from: "From", or with
+					   no address in From, "Reply-To", "Sender" or
+					   "Return-Path" (less sure); NULL if none */
 	char	*reply_to;	/* lower-cased addr-spec or NULL */
 	char	*to, *cc;	/* decoded header text or NULL */
 	char	*subject;	/* decoded (RFC 2047), UTF-8, "" if absent */

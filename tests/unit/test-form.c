@@ -281,7 +281,7 @@ test_bullets_and_separators(void **state)
 	field_is("How much? " POUND "450", "amount", POUND "450");
 	field_is("How many people will benefit?: 30", "beneficiaries", "30");
 	/* Not labels: a longer word, or prose that starts like one. */
-	field_is("Organisations: many", "organisation", NULL);
+	field_is("Organisational skills: many", "organisation", NULL);
 	field_is("Starting in May we will meet weekly", "start", NULL);
 	field_is("Summary of our plans follows", "summary", NULL);
 	field_is("Budget-wise we are fine", "budget", NULL);
@@ -644,6 +644,180 @@ test_merge(void **state)
 	json_decref(old);
 }
 
+/* The other questions text gave, as "label=answer|label=answer". */
+#define others_are(text, want)	others_are_at(text, want, __LINE__)
+static void
+others_are_at(const char *text, const char *want, int line)
+{
+	json_t	*f = form_extract(text), *v;
+	char	*got = xstrdup(""), *t;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(f, "unrecognised"), i, v) {
+		xasprintf(&t, "%s%s%s=%s", got, i > 0 ? "|" : "",
+		    str(v, "label"), str(v, "answer"));
+		free(got);
+		got = t;
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("line %d: '%s' kept '%s', wanted '%s'", line, text,
+		    got, want);
+	free(got);
+	json_decref(f);
+}
+
+/* Labels as people write them, read for what they mean. */
+static void
+test_labels_by_meaning(void **state)
+{
+	static const struct {
+		const char	*label;
+		const char	*key;
+	} cases[] = {
+		{ "Costs", "budget" },
+		{ "What the money will pay for", "budget" },
+		{ "What will the money pay for?", "budget" },
+		{ "Project costs", "budget" },
+		{ "How many people will benefit", "beneficiaries" },
+		{ "How many people will take part?", "beneficiaries" },
+		{ "Benificiaries", "beneficiaries" },
+		{ "Main contact", "contact_name" },
+		{ "Your name", "contact_name" },
+		{ "Name of person completing this form", "contact_name" },
+		{ "Project start", "start" },
+		{ "When will it start", "start" },
+		{ "When will the project finish?", "end" },
+		{ "Name of your community group", "organisation" },
+		{ "Group/organisation", "organisation" },
+		{ "Organization", "organisation" },
+		{ "Organisation\xe2\x80\x99s name", "organisation" },
+		{ "Registered charity no.", "charity_number" },
+		{ "Charity number (if any)", "charity_number" },
+		{ "Companies House number", "company_number" },
+		{ "Tel. no.", "phone" },
+		{ "Daytime phone number", "phone" },
+		{ "Your e-mail address", "email" },
+		{ "Postcode of your project", "postcode" },
+		{ "Postocde", "postcode" },
+		{ "How much are you asking for?", "amount" },
+		{ "Amount requested (" POUND ")", "amount" },
+		{ "How much funding do you need?", "amount" },
+		{ "What is your project called?", "project_title" },
+		{ "Tell us about your project", "summary" },
+		{ "What will you do?", "summary" },
+		{ "Which priorities does your project meet", "priorities" },
+		{ "Legal structure", "org_type" },
+	};
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		xasprintf(&text, "%s: %s\n", cases[i].label,
+		    sample_answer(cases[i].key));
+		if (strcmp(cases[i].key, "priorities") != 0)
+			field_is(text, cases[i].key,
+			    sample_answer(cases[i].key));
+		others_are(text, "");
+		free(text);
+	}
+}
+
+/* A label that could be either of two fields is neither: it is kept. */
+static void
+test_never_guess(void **state)
+{
+	static const char *const cases[] = { "Start and end dates",
+	    "Phone/email", "Registration number", "Contact details",
+	    "Organisation name and type", "How much will it cost in total?",
+	    "Total project cost" };
+	char		*text, *want;
+	json_t		*f;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		xasprintf(&text, "Organisation name: Oakfield\n%s: 1 March\n",
+		    cases[i]);
+		f = form_extract(text);
+		if (json_object_size(f) != 2)
+			fail_msg("'%s' gave %s", cases[i], json_dumps(f, 0));
+		xasprintf(&want, "%s=1 March", cases[i]);
+		others_are(text, want);
+		json_decref(f);
+		free(want);
+		free(text);
+	}
+}
+
+/* What the reader did not understand is kept as written, and only that. */
+static void
+test_unrecognised_kept(void **state)
+{
+	others_are("Organisation name: Oakfield\nHow did you hear about us?\n"
+	    "A friend\nat the library\n\nPostcode: LS6 2AB\n",
+	    "How did you hear about us?=A friend\nat the library");
+	others_are("Organisation name: Oakfield\nWebsite: www.oakfield.org\n"
+	    "Costs:\nHall hire: " POUND "60\nSeeds: " POUND "40\n"
+	    "Position in organisation - Chair\n",
+	    "Website=www.oakfield.org");
+	field_is("Costs:\nHall hire: " POUND "60\nSeeds: " POUND "40\n",
+	    "budget", "Hall hire: " POUND "60\nSeeds: " POUND "40");
+	/* Before the form: only a question grantd knows, not a greeting. */
+	others_are("Re: our form\nHi: here it is\n\nWebsite: oak.org\n"
+	    "Organisation name: Oakfield\n", "Website=oak.org");
+	/* Unanswered, or after the form, is nothing to keep. */
+	others_are("Organisation name: Oakfield\nWebsite: n/a\n"
+	    "Thanks,\nJoan\nP.S.: see you Tuesday\n", "");
+	/* In the summary, first-person prose with a colon stays there. */
+	field_is("Summary: We run two things:\nWe will do it: soon\n",
+	    "summary", "We run two things:\nWe will do it: soon");
+	/* A field answered twice, differently: the second is kept too. */
+	others_are("Organisation name: Oakfield\nProject title: Growing\n"
+	    "Project: Seeds for all\n", "Project=Seeds for all");
+	others_are("Organisation name: Oakfield\nOrganisation name: Oakfield\n",
+	    "");
+	/* Another question's answer ends at a gap: what follows is not it. */
+	others_are("Organisation name: Oakfield\nIs your group run by "
+	    "volunteers?\nYes\n\nThanks so much\nEllie\n",
+	    "Is your group run by volunteers?=Yes");
+	/* A place for the postcode: the postcode, and the place kept. */
+	field_is("Where will the project take place? St Mark's Hall, Leeds "
+	    "ls6 2ab\n", "postcode", "LS6 2AB");
+	others_are("Organisation name: Oakfield\nWhere will the project take "
+	    "place? St Mark's Hall, Leeds ls6 2ab\n", "Where will the project "
+	    "take place?=St Mark's Hall, Leeds ls6 2ab");
+}
+
+/* Labels decorated and separated as mailers and people do. */
+static void
+test_label_shapes(void **state)
+{
+	field_is("**Organisation name:** Oakfield", "organisation", "Oakfield");
+	field_is("**Organisation name**: Oakfield", "organisation", "Oakfield");
+	field_is("Q1) Organisation name: Oakfield", "organisation", "Oakfield");
+	field_is("Question 1: Organisation name - Oakfield", "organisation",
+	    "Oakfield");
+	field_is("Organisation name\xef\xbc\x9a" "Oakfield", "organisation",
+	    "Oakfield");
+	field_is("Organisation name\xc2\xa0: Oakfield", "organisation",
+	    "Oakfield");
+	field_is("Organisation name : Oakfield", "organisation", "Oakfield");
+	field_is("How much? \xe2\x80\x93 " POUND "450", "amount", POUND "450");
+	/* A numbered list in an answer is not the next question. */
+	field_is("1. Priorities:\n1. Fit and healthy\n3. Skills\n"
+	    "2. Postcode: LS6 2AB\n", "postcode", "LS6 2AB");
+	others_are("1. Priorities:\n1. Fit and healthy\n3. Skills\n"
+	    "2. Postcode: LS6 2AB\n", "");
+	/* Labels alone, numbered in turn: the number says it is a label. */
+	field_is("1) Group name\nOakfield\n\n2) Number of children and "
+	    "adults who will take part\n25 children\n", "beneficiaries",
+	    "25 children");
+	field_is("Status: Registered charity", "org_type",
+	    "registered charity");
+	/* Numbered questions the reader does not know are kept. */
+	others_are("Q1) Organisation name: Oakfield\nQ2) Years running: 5\n",
+	    "Years running=5");
+}
+
 static json_t *
 complete(void)
 {
@@ -982,6 +1156,10 @@ main(void)
 		cmocka_unit_test(test_filled_template),
 		cmocka_unit_test(test_label_variations),
 		cmocka_unit_test(test_bullets_and_separators),
+		cmocka_unit_test(test_labels_by_meaning),
+		cmocka_unit_test(test_never_guess),
+		cmocka_unit_test(test_unrecognised_kept),
+		cmocka_unit_test(test_label_shapes),
 		cmocka_unit_test(test_values_on_following_lines),
 		cmocka_unit_test(test_placeholders),
 		cmocka_unit_test(test_quotes_and_signatures),

@@ -154,10 +154,10 @@ test_html_only(void **state)
 	assert_int_equal(m->nattachments, 0);
 	has(m->body, "Our application\n");
 	has(m->body, "Hello, here is our form. We hope it is OK.\n");
-	has(m->body, "Organisation name: Hillside Youth Club\n");
-	has(m->body, "Charity number: 1123456\n");
-	has(m->body, "Amount requested: \xc2\xa3" "300\n");
-	has(m->body, "Project title: Cook & Eat Together\n");
+	has(m->body, "Organisation name:\tHillside Youth Club\n");
+	has(m->body, "Charity number:\t1123456\n");
+	has(m->body, "Amount requested:\t\xc2\xa3" "300\n");
+	has(m->body, "Project title:\tCook & Eat Together\n");
 	has(m->body, "Tuesday cooking\nFriday football\n");
 	has(m->body, "Thanks,\nPriya\n");
 	lacks(m->body, "SECRET-TRACKING-CODE");
@@ -453,6 +453,53 @@ test_missing_from(void **state)
 	assert_string_equal(m->subject, "grant form");
 	assert_string_equal(m->message_id, "nofrom-0001@example.invalid");
 	has(m->body, "Organisation name: Anonymous Knitters\n");
+	mime_free(m);
+}
+
+/* The sender's address found however the mailer wrote it, or not at all. */
+static void
+test_from_fallbacks(void **state)
+{
+	struct mime_message	*m;
+
+	/* The whole mailbox inside one encoded word. */
+	m = parse_text("From: =?utf-8?q?Caf=C3=A9_Union_=3Cgroup@example.org"
+	    "=3E?=\nSubject: form\n\nx\n");
+	assert_string_equal(m->from_addr, "group@example.org");
+	assert_string_equal(m->from_name, "Caf\xc3\xa9 Union");
+	assert_string_equal(m->from_header, "From");
+	mime_free(m);
+	m = parse_text("From: =?iso-8859-1?b?Sm9hbiA8Sm9hbkBFeGFtcGxlLm9yZz4=?="
+	    "\n\nx\n");
+	assert_string_equal(m->from_addr, "joan@example.org");
+	mime_free(m);
+
+	/* No address in From: Reply-To, then Sender, then Return-Path. */
+	m = parse_text("From: Oakfield Group\nSender: Sec <sec@example.org>\n"
+	    "Reply-To: Joan <joan@example.org>\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "joan@example.org");
+	assert_null(m->from_name);
+	assert_string_equal(m->from_header, "Reply-To");
+	mime_free(m);
+	m = parse_text("From: Oakfield Group\nSender: Sec <sec@example.org>\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "sec@example.org");
+	mime_free(m);
+	m = parse_text("From: Oakfield Group\n"
+	    "Return-Path: <bounce@example.net>\n\nx\n");
+	assert_string_equal(m->from_addr, "bounce@example.net");
+	assert_string_equal(m->from_header, "Return-Path");
+	mime_free(m);
+	m = parse_text("Return-Path: <>\nFrom: =?utf-8?q?no_address?=\n\nx\n");
+	assert_null(m->from_addr);
+	assert_null(m->from_header);
+	mime_free(m);
+
+	/* A usable From wins over every fallback. */
+	m = parse_text("From: a@example.org\nReply-To: b@example.org\n\nx\n");
+	assert_string_equal(m->from_addr, "a@example.org");
+	assert_string_equal(m->reply_to, "b@example.org");
 	mime_free(m);
 }
 
@@ -844,7 +891,11 @@ test_html_to_text(void **state)
 	    "<script>evil()</script><noscript>ns</noscript></body>", "x\n");
 	html_is("<table><tr><td>Amount:</td><td>&pound;5</td></tr><tr><td>"
 	    "Name:</td><td>Jo</td></tr></table>",
-	    "Amount: \xc2\xa3" "5\nName: Jo\n");
+	    "Amount:\t\xc2\xa3" "5\nName:\tJo\n");
+	/* Labels without colons, as mailers lay out a form in a table. */
+	html_is("<table><tr><td><b>Main contact</b></td><td>Joan <i>Davies"
+	    "</i></td></tr><tr><td>Costs</td><td>Seeds<br>Tools</td></tr>"
+	    "</table>", "Main contact\tJoan Davies\nCosts\tSeeds\nTools\n");
 	html_is("<ul><li>one</li><li>two</li></ul><h2>Head</h2>after",
 	    "one\ntwo\nHead\nafter\n");
 	html_is("<pre>a  b\n  c</pre>", "a  b\nc\n");
@@ -912,6 +963,7 @@ main(void)
 		cmocka_unit_test(test_dsn),
 		cmocka_unit_test(test_broken_boundary),
 		cmocka_unit_test(test_missing_from),
+		cmocka_unit_test(test_from_fallbacks),
 		cmocka_unit_test(test_attachment_limits),
 		cmocka_unit_test(test_8bit_headers),
 		cmocka_unit_test(test_every_fixture),
