@@ -346,6 +346,7 @@ intake_reply(struct intake_ctx *c, json_t *app, const struct trust_auth *auth)
 	int		 rc;
 
 	tr.from_addr = c->m->from_addr;
+	tr.from_header = c->m->from_header;
 	tr.on_record = json_string_value(json_object_get(app, "email"));
 	tr.auth = auth;
 	if ((tr.threaded = trust_threaded(c->m, ref, tr.on_record)) == -1)

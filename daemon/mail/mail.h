@@ -82,6 +82,7 @@ struct trust_reply {
 	const char		*on_record;	/* the application's address */
 	int			 threaded;	/* answers a letter sent there */
 	const struct trust_auth	*auth;
+	const char		*from_header;	/* where from_addr was read */
 };
 void		 trust_auth_check(const struct mime_message *, const char *,
 		     struct trust_auth *);

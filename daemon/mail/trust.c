@@ -242,6 +242,9 @@ trust_reply_hold(const struct trust_reply *r, char *why, size_t len)
 	if (r->auth != NULL && r->auth->fail)
 		snprintf(why, len, "the receiving server's check failed: %s",
 		    r->auth->why);
+	else if (r->from_header != NULL && strcmp(r->from_header, "From") != 0)
+		snprintf(why, len, "its From header holds no address; %s, which "
+		    "the sender chooses, is not trusted", r->from_header);
 	else if (r->from_addr == NULL || r->on_record == NULL ||
 	    strcasecmp(r->from_addr, r->on_record) != 0)
 		snprintf(why, len, "it is not from the address on record (%s)",

@@ -188,6 +188,26 @@ run held
 same "other sender: held" "1" "$(printf '%s\n' "$OUT" | awk -F'\t' '$3 == "other@example.com" && $4 == "held"' | wc -l)"
 has "other sender: the reason is given" "not from the address on record"
 
+# (3b) Threaded, but From holds no address and Reply-To names Sam's: the
+# address came from a header the sender chooses, so it is not trusted.
+{ cat <<MAIL
+From: Sam
+Reply-To: Sam <sam@example.net>
+To: apply@grants.example.org
+Subject: Re: [$S] A few things missing from your application
+Message-ID: <noaddr-1@attacker.example>
+In-Reply-To: <$sam_letter>
+References: <$sam_letter>
+MAIL
+completion; } >"$T/noaddr.eml"
+deliver "$T/noaddr.eml" 2003.d
+settle
+same "no From address: still incomplete" "incomplete" "$(app_field "$S" state)"
+same "no From address: no postcode taken" "-" "$(app_field "$S" postcode)"
+same "no From address: no second letter to Sam" "1" "$(sent_to sam@example.net)"
+run held
+has "no From address: held, saying why" "Reply-To, which the sender chooses"
+
 # (2) Sam's own threaded reply, with a Reply-To elsewhere.
 { cat <<MAIL
 From: Sam <sam@example.net>

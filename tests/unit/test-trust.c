@@ -144,7 +144,7 @@ test_reply_rule(void **state)
 {
 	struct trust_auth	pass = { 0, "" }, bad = { 1, "dmarc=fail" };
 	struct trust_reply	r = { "sam@example.net", "sam@example.net", 1,
-				    &pass };
+				    &pass, "From" };
 	char			why[400];
 
 	(void)state;
@@ -159,6 +159,11 @@ test_reply_rule(void **state)
 	assert_non_null(trust_reply_hold(&r, why, sizeof why));
 	assert_non_null(strstr(why, "not from the address on record"));
 	r.from_addr = "sam@example.net";
+	r.from_header = "Reply-To";	/* From had no address: a fallback */
+	assert_non_null(trust_reply_hold(&r, why, sizeof why));
+	assert_non_null(strstr(why, "Reply-To, which the sender chooses"));
+	r.from_header = "From";
+	assert_null(trust_reply_hold(&r, why, sizeof why));
 	r.auth = &bad;
 	assert_non_null(trust_reply_hold(&r, why, sizeof why));
 	assert_non_null(strstr(why, "dmarc=fail"));
