@@ -56,7 +56,7 @@ maildir_watch_add(struct maildir_watch *w)
 		return;
 	xasprintf(&dir, "%s/new", w->in->path);
 	w->wd = inotify_add_watch(maildir_ifd, dir, IN_MOVED_TO |
-	    IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW);
+	    IN_CLOSE_WRITE | IN_ONLYDIR);
 	if (w->wd == -1)
 		log_debug("intake %s: cannot watch %s (%s); reading it every "
 		    "%ld s", w->in->name, dir, strerror(errno),
@@ -64,9 +64,30 @@ maildir_watch_add(struct maildir_watch *w)
 	free(dir);
 }
 
+/* One event: ask for a read of the Maildir it is about. */
+static void
+maildir_event(const struct inotify_event *ev)
+{
+	struct maildir_watch	*w;
+	int			 i;
+
+	for (i = 0; i < maildir_nwatches; i++) {
+		w = &maildir_watches[i];
+		/* The queue overflowed: any of them may have mail. */
+		if (!(ev->mask & IN_Q_OVERFLOW) && w->wd != ev->wd)
+			continue;
+		if (ev->mask & IN_IGNORED) {
+			/* new/ is gone; perhaps made again already. */
+			w->wd = -1;
+			maildir_watch_add(w);
+		}
+		intake_again(w->in);
+	}
+}
+
 /*
- * Drain every event waiting, then ask for one read of each Maildir they
- * name: a burst of arrivals costs one scan per turn of the loop.
+ * Drain every event waiting; intake_again() makes all those for one
+ * Maildir a single read, at the next turn of the loop.
  */
 static void
 maildir_inotify_cb(evutil_socket_t fd, short what, void *arg)
@@ -76,28 +97,13 @@ maildir_inotify_cb(evutil_socket_t fd, short what, void *arg)
 	const struct inotify_event *ev;
 	ssize_t	 n;
 	char	*p;
-	int	 i;
 
 	while ((n = read(fd, buf, sizeof buf)) > 0 || (n == -1 &&
-	    errno == EINTR)) {
+	    errno == EINTR))
 		for (p = buf; n > 0 && p < buf + n; p += sizeof *ev + ev->len) {
 			ev = (const struct inotify_event *)p;
-			for (i = 0; i < maildir_nwatches; i++) {
-				struct maildir_watch *w = &maildir_watches[i];
-				/* The queue overflowed: any may have mail. */
-				if (ev->mask & IN_Q_OVERFLOW)
-					intake_again(w->in);
-				else if (w->wd == ev->wd && (ev->mask &
-				    IN_IGNORED)) {
-					/* new/ gone: made again already? */
-					w->wd = -1;
-					maildir_watch_add(w);
-					intake_again(w->in);
-				} else if (w->wd == ev->wd)
-					intake_again(w->in);
-			}
+			maildir_event(ev);
 		}
-	}
 	if (n == -1 && errno != EAGAIN)
 		log_warn("intake: reading inotify events");
 }

@@ -5,6 +5,7 @@
  * IMAP.
  */
 #include <string.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "mail/mail.h"
@@ -13,6 +14,8 @@ struct intake_timer {
 	const struct intake_conf	*conf;
 	struct event			*ev;
 	struct event			*again;	/* one-shot: poll again soon */
+	time_t				 recorded;	/* last_poll_at written */
+	int				 failing;	/* last_error written */
 };
 
 static struct intake_timer	 intake_timers[CONFIG_MAX_INTAKE];
@@ -36,12 +39,29 @@ intake_timer_cb(evutil_socket_t fd, short what, void *arg)
 	intake_poll_one(t->conf);
 }
 
-/* A poll ended: note when, and the error if there was one. */
+/*
+ * A poll ended: note when, and the error if there was one. A Maildir is
+ * read as each message lands, so a clean read right after another is not
+ * written: that would be one more commit per message.
+ */
 void
 intake_polled(const struct intake_conf *in, const char *error)
 {
+	struct intake_timer	*t = NULL;
+	time_t			 now = time(NULL);
+	int			 i;
+
 	if (!db_available())
 		return;
+	for (i = 0; i < intake_ntimers; i++)
+		if (intake_timers[i].conf == in)
+			t = &intake_timers[i];
+	if (t != NULL && error == NULL && !t->failing && t->recorded == now)
+		return;
+	if (t != NULL) {
+		t->recorded = now;
+		t->failing = error != NULL;
+	}
 	db_exec("INSERT INTO intake_mailboxes (name, last_poll_at, last_error) "
 	    "VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE "
 	    "last_poll_at = UTC_TIMESTAMP(6), last_error = ?", "sss", in->name,
