@@ -177,10 +177,12 @@ intake_maildir_poll(const struct intake_conf *in)
 	size_t			 n = 0, cap = 0, i, len;
 	enum intake_result	 r;
 	struct maildir_watch	*w;
-	int			 more = 0;
+	int			 more = 0, retry = 0;
 
-	if (!db_available())
+	if (!db_available()) {
+		intake_later(in);
 		return;
+	}
 	/* Before reading: what lands after the read is then seen. */
 	if ((w = maildir_watch_for(in)) != NULL)
 		maildir_watch_add(w);
@@ -219,8 +221,10 @@ intake_maildir_poll(const struct intake_conf *in)
 			continue;	/* gone meanwhile, or unreadable */
 		r = intake_process(in, raw, len);
 		free(raw);
-		if (r == INTAKE_RETRY)
+		if (r == INTAKE_RETRY) {
+			retry = 1;
 			break;
+		}
 		if (maildir_done(in->path, names[i]) == -1)
 			log_warn("intake %s: cannot move %s to cur/", in->name,
 			    names[i]);
@@ -231,6 +235,8 @@ intake_maildir_poll(const struct intake_conf *in)
 	free(dir);
 	intake_polled(in, NULL);
 	/* Let the loop serve requests, then carry on with the rest. */
-	if (more)
+	if (more && !retry)
 		intake_again(in);
+	else if (retry)
+		intake_later(in);
 }

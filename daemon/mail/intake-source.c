@@ -119,6 +119,23 @@ intake_again(const struct intake_conf *in)
 }
 
 /*
+ * Poll this mailbox again in a moment, unless it is due sooner anyway: it
+ * was not read for the database, and mail that inotify announced would
+ * otherwise wait for the timer once the database is back.
+ */
+void
+intake_later(const struct intake_conf *in)
+{
+	static const struct timeval	soon = { INTAKE_RETRY_SECONDS, 0 };
+	int				i;
+
+	for (i = 0; i < intake_ntimers; i++)
+		if (intake_timers[i].conf == in &&
+		    !evtimer_pending(intake_timers[i].again, NULL))
+			evtimer_add(intake_timers[i].again, &soon);
+}
+
+/*
  * Every mailbox now, for "grantctl intake poll": one busy with a poll gets
  * another right after it, so mail that came meanwhile is not left for the
  * timer. Says, per mailbox, which.

@@ -72,6 +72,8 @@ void		 intake_start(struct event_base *);
 void		 intake_stop(void);
 json_t		*intake_poll_all(void);
 void		 intake_again(const struct intake_conf *);
+#define INTAKE_RETRY_SECONDS 2
+void		 intake_later(const struct intake_conf *);
 json_t		*intake_status(void);
 void		 intake_maildir_poll(const struct intake_conf *);
 void		 intake_maildir_watch(struct event_base *,

@@ -1,6 +1,7 @@
 # intake-watch.sh: mail landing in a Maildir's new/ is taken at once, not
 # at the next poll_interval: renamed in from tmp/, or written straight into
-# new/; a burst is read in few passes, not one per message.
+# new/; a burst is read in few passes, not one per message; and what
+# lands while the database is down is taken once it is back.
 . "$top_srcdir/tests/integration/lib.sh"
 F="$top_srcdir/tests/fixtures/mail"
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
@@ -67,4 +68,13 @@ $GRANTCTL intake poll >/dev/null
 application 129 >"$T/inbox/tmp/129.watch"
 mv "$T/inbox/tmp/129.watch" "$T/inbox/new/129.watch"
 wait_for "a new new/ is watched too" 3 taken_is 129
+
+# Mail that lands while the database is down is taken soon after it is
+# back, not at the next poll_interval.
+mariadb_stop "$GRANTD_TEST_DB_DIR"
+application 130 >"$T/inbox/tmp/130.watch"
+mv "$T/inbox/tmp/130.watch" "$T/inbox/new/130.watch"
+sleep 1
+mariadb_start "$GRANTD_TEST_DB_DIR"
+wait_for "taken once the database is back" 15 taken_is 130
 finish
