@@ -1,11 +1,11 @@
 /*
  * intake-imap.c: an IMAP mailbox through libcurl's multi interface on the
  * event loop. Each poll: STATUS (UIDVALIDITY UIDNEXT MESSAGES), which is
- * all when nothing came since the last UID taken; otherwise NOOP (so the selected
- * mailbox shows what arrived), UID SEARCH past that UID, then per message
- * UID FETCH → intake → after the commit, flag it \Seen and UID MOVE it to
- * the processed folder. A crash before the move only means the message is
- * fetched again and found to be a duplicate.
+ * all when nothing came since the last UID taken; otherwise NOOP (so the
+ * selected mailbox shows what arrived), UID SEARCH past that UID, then per
+ * message UID FETCH → intake → after the commit, flag it \Seen and UID
+ * MOVE it to the processed folder. A crash before the move only means the
+ * message is fetched again and found to be a duplicate.
  *
  * STATUS and CREATE go over connections of their own (a curl_loop_pool)
  * on which no mailbox is ever selected: Dovecot answers STATUS for the
@@ -275,7 +275,7 @@ imap_taken_upto(struct imap_run *r, uint64_t uid)
 static int
 imap_status_read(struct imap_run *r, CURLcode rc)
 {
-	uint64_t	validity, saved, last, messages;
+	uint64_t	validity, saved, last, messages = 0;
 
 	if (rc != CURLE_OK || imap_parse_status(r->buf, "UIDVALIDITY",
 	    &validity) == -1) {
@@ -339,8 +339,10 @@ imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 	case IMAP_STATUS:
 		if (!imap_status_read(r, rc))
 			return;
-		/* A connection that has the mailbox selected sees new mail
-		 * only once it asks the server again. */
+		/*
+		 * A connection that has the mailbox selected sees new
+		 * mail only once it asks the server again.
+		 */
 		r->step = IMAP_NOOP;
 		imap_command(r, 1, "NOOP");
 		return;
