@@ -32,13 +32,19 @@ cmd_intake_status(struct args *a)
 int
 cmd_intake_poll(struct args *a)
 {
-	json_t	*r;
+	json_t	*r, *x;
+	size_t	 i;
 
 	if ((r = client_call("POST", "/v1/intake/poll", NULL)) == NULL)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);
-	printf("Polling every mailbox now.\n");
+	if (json_array_size(json_object_get(r, "mailboxes")) == 0)
+		printf("No mailbox to poll: grantd.conf has no [intake NAME] "
+		    "section.\n");
+	json_array_foreach(json_object_get(r, "mailboxes"), i, x)
+		printf("Polling %s (%s) %s.\n", out_str(x, "name"),
+		    out_str(x, "type"), out_str(x, "poll"));
 	json_decref(r);
 	return CMD_OK;
 }

@@ -21,8 +21,7 @@ api_intake_status(struct api_req *r)
 static void
 api_intake_poll(struct api_req *r)
 {
-	intake_poll_all();
-	api_reply(r, 200, json_pack("{s:s}", "result", "polling"));
+	api_reply(r, 200, json_pack("{s:o}", "mailboxes", intake_poll_all()));
 }
 
 static void

@@ -81,7 +81,8 @@ static const struct config_key intake_keys[] = {
 	{ "intake", "starttls", CONF_CHOICE, I(starttls), "try", 0, 0, "off|try|required" },
 	{ "intake", "ca_file", CONF_STRING, I(ca_file), NULL, 0, 0, NULL },
 	{ "intake", "round", CONF_STRING, I(round), NULL, 0, 0, NULL },
-	{ "intake", "poll_interval", CONF_INT, I(poll_interval), "60", 1, 86400, NULL },
+	/* Unset: by type, see config_intake_defaults(). */
+	{ "intake", "poll_interval", CONF_INT, I(poll_interval), NULL, 1, 86400, NULL },
 	{ "intake", "authserv_id", CONF_STRING, I(authserv_id), NULL, 0, 0, NULL },
 };
 #undef I
@@ -243,6 +244,20 @@ config_intake_section(struct config *c, const char *header, char *section,
 	return 0;
 }
 
+/*
+ * A Maildir is watched with inotify, so its timer is only a safety net;
+ * IMAP has nothing but the timer, and an idle poll is one STATUS.
+ */
+#define INTAKE_MAILDIR_POLL	60
+#define INTAKE_IMAP_POLL	5
+static void
+config_intake_defaults(struct intake_conf *in)
+{
+	if (in->poll_interval == 0)
+		in->poll_interval = strcmp(in->type, "imap") == 0 ?
+		    INTAKE_IMAP_POLL : INTAKE_MAILDIR_POLL;
+}
+
 /* What each intake needs, once its whole section is read. */
 static int
 config_check_intake(const struct intake_conf *in, char *err, size_t errlen)
@@ -367,7 +382,8 @@ config_load(const char *path, char *err, size_t errlen)
 		if (config_check_intake(c->intake[i], why, sizeof why) == -1) {
 			errfmt(err, errlen, "%s: %s", path, why);
 			failed = 1;
-		}
+		} else
+			config_intake_defaults(c->intake[i]);
 	if (failed) {
 		config_free(c);
 		return NULL;

@@ -193,6 +193,7 @@ void		 curl_loop_init(struct event_base *);
 int		 curl_loop_add(CURL *, curl_loop_done_fn, void *);
 void		 curl_loop_mail_options(CURL *, long, const char *, const char *);
 int		 curl_loop_busy(void);
+CURLSH		*curl_loop_pool(void);
 void		 curl_loop_shutdown(void);
 
 /* grantd.c */

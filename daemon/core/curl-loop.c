@@ -27,6 +27,8 @@ struct curl_sock {
 static CURLM			*curl_multi;
 static struct event_base	*curl_base;
 static struct event		*curl_timer;
+static CURLSH			**curl_pools;
+static size_t			 curl_npools;
 
 static void
 curl_loop_check(void)
@@ -168,6 +170,27 @@ curl_loop_add(CURL *easy, curl_loop_done_fn done, void *arg)
 	return 0;
 }
 
+/*
+ * A connection pool apart from the one all other transfers share, for a
+ * caller that needs connections in a known state: an IMAP server answers
+ * STATUS from a stale view on a connection where that mailbox is selected.
+ * Pass it as CURLOPT_SHARE; it lives until curl_loop_shutdown().
+ */
+CURLSH *
+curl_loop_pool(void)
+{
+	CURLSH	*sh;
+
+	if ((sh = curl_share_init()) == NULL)
+		fatalx("curl_share_init failed");
+	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	if ((curl_pools = realloc(curl_pools, (curl_npools + 1) *
+	    sizeof *curl_pools)) == NULL)
+		fatal("realloc");
+	curl_pools[curl_npools++] = sh;
+	return sh;
+}
+
 int
 curl_loop_busy(void)
 {
@@ -191,6 +214,11 @@ curl_loop_shutdown(void)
 	}
 	curl_multi_cleanup(curl_multi);
 	curl_multi = NULL;
+	/* Only now that no transfer uses them. */
+	while (curl_npools > 0)
+		curl_share_cleanup(curl_pools[--curl_npools]);
+	free(curl_pools);
+	curl_pools = NULL;
 	event_free(curl_timer);
 	curl_timer = NULL;
 	curl_global_cleanup();

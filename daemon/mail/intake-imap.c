@@ -1,9 +1,15 @@
 /*
  * intake-imap.c: an IMAP mailbox through libcurl's multi interface on the
- * event loop. Each poll: STATUS (UIDVALIDITY), UID SEARCH past the last UID
- * taken, then per message UID FETCH → intake → after the commit, flag it
- * \Seen and UID MOVE it to the processed folder. A crash before the move
- * only means the message is fetched again and found to be a duplicate.
+ * event loop. Each poll: STATUS (UIDVALIDITY UIDNEXT MESSAGES), which is
+ * all when nothing came since the last UID taken; otherwise NOOP (so the
+ * selected mailbox shows what arrived), UID SEARCH past that UID, then per
+ * message UID FETCH → intake → after the commit, flag it \Seen and UID
+ * MOVE it to the processed folder. A crash before the move only means the
+ * message is fetched again and found to be a duplicate.
+ *
+ * STATUS and CREATE go over connections of their own (a curl_loop_pool)
+ * on which no mailbox is ever selected: Dovecot answers STATUS for the
+ * selected mailbox from the session's view, blind to mail delivered since.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -14,14 +20,16 @@
 #include "core/core.h"
 #include "mail/mail.h"
 
-enum imap_step { IMAP_CREATE, IMAP_STATUS, IMAP_SEARCH, IMAP_FETCH,
-    IMAP_STORE, IMAP_MOVE };
+enum imap_step { IMAP_CREATE, IMAP_STATUS, IMAP_NOOP, IMAP_SEARCH,
+    IMAP_FETCH, IMAP_STORE, IMAP_MOVE };
 
 struct imap_run {
 	const struct intake_conf *in;
 	enum imap_step		 step;
 	int			 busy;
+	int			 pending;	/* asked for while busy */
 	int			 created;	/* processed folder made */
+	CURLSH			*pool;		/* for STATUS and CREATE */
 	char			*base, *mailbox;
 	uint64_t		*uids;
 	size_t			 nuids, pos;
@@ -29,11 +37,13 @@ struct imap_run {
 	size_t			 len, cap;
 	size_t			 limit;
 	uint64_t		 uidvalidity;
+	uint64_t		 uidnext;	/* from STATUS; 0 if not told */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
 static struct imap_run	imap_runs[CONFIG_MAX_INTAKE];
 static int		nimap_runs;
+static int		imap_stopping;
 
 static struct imap_run *
 imap_run_for(const struct intake_conf *in)
@@ -50,6 +60,7 @@ imap_run_for(const struct intake_conf *in)
 	r = &imap_runs[nimap_runs++];
 	memset(r, 0, sizeof *r);
 	r->in = in;
+	r->pool = curl_loop_pool();
 	/* imap://host:port/MAILBOX → "imap://host:port/" and "MAILBOX" */
 	slash = strchr(strstr(in->url, "://") + 3, '/');
 	if (slash == NULL) {
@@ -86,8 +97,26 @@ static void	imap_next(struct imap_run *);
 static void	imap_done_cb(CURL *, CURLcode, void *);
 
 /*
+ * The poll is over: record how it ended (unless it only stopped for the
+ * database), and start the one asked for meanwhile.
+ */
+static void
+imap_end(struct imap_run *r, int record, const char *error)
+{
+	if (record)
+		intake_polled(r->in, error);
+	r->busy = 0;
+	if (r->pending && !imap_stopping) {
+		r->pending = 0;
+		intake_again(r->in);
+	}
+}
+
+/*
  * One transfer: url is appended to the server's base URL (a mailbox makes
- * curl SELECT it first); cmd, if not NULL, is sent as a custom command.
+ * curl SELECT it first, unless its connection has it selected already);
+ * cmd, if not NULL, is sent as a custom command. Without a mailbox it goes
+ * over the run's own pool.
  */
 static void
 imap_transfer(struct imap_run *r, const char *path, char *cmd)
@@ -102,8 +131,7 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	*r->errbuf = '\0';
 	if (config_read_secret(in->password_file, &password, err,
 	    sizeof err) == -1) {
-		intake_polled(in, err);
-		r->busy = 0;
+		imap_end(r, 1, err);
 		free(cmd);
 		return;
 	}
@@ -118,14 +146,15 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, imap_write_cb);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	if (*path == '\0')
+		curl_easy_setopt(easy, CURLOPT_SHARE, r->pool);
 	curl_loop_mail_options(easy, 300L, in->starttls, in->ca_file);
 	free(url);
 	free(cmd);
 	free(password);
 	if (curl_loop_add(easy, imap_done_cb, r) == -1) {
 		curl_easy_cleanup(easy);
-		intake_polled(in, "cannot start an IMAP transfer");
-		r->busy = 0;
+		imap_end(r, 1, "cannot start an IMAP transfer");
 	}
 }
 
@@ -160,13 +189,17 @@ imap_fetch(struct imap_run *r, uint64_t uid)
 	free(path);
 }
 
-/* "* STATUS INBOX (UIDVALIDITY 1234 UIDNEXT 5)" */
+/* "* STATUS INBOX (UIDVALIDITY 1234 UIDNEXT 5)": one of them, by name. */
 static int
-imap_parse_uidvalidity(const char *buf, uint64_t *v)
+imap_parse_status(const char *buf, const char *item, uint64_t *v)
 {
-	const char	*p = buf != NULL ? strstr(buf, "UIDVALIDITY ") : NULL;
+	const char	*p = buf != NULL ? strrchr(buf, '(') : NULL;
 
-	return p != NULL && sscanf(p + 12, "%" SCNu64, v) == 1 ? 0 : -1;
+	/* Past the mailbox name, which may be any word. */
+	p = p != NULL ? strstr(p, item) : NULL;
+
+	return p != NULL && p[strlen(item)] == ' ' &&
+	    sscanf(p + strlen(item) + 1, "%" SCNu64, v) == 1 ? 0 : -1;
 }
 
 /* "* SEARCH 3 4 5": the UIDs above last_uid, ascending. */
@@ -204,8 +237,7 @@ imap_fail(struct imap_run *r, const char *what, CURLcode rc)
 
 	snprintf(err, sizeof err, "IMAP %s at %s: %s", what, r->in->url,
 	    *r->errbuf != '\0' ? r->errbuf : curl_easy_strerror(rc));
-	intake_polled(r->in, err);
-	r->busy = 0;
+	imap_end(r, 1, err);
 }
 
 static int
@@ -227,42 +259,101 @@ imap_saved_uids(struct imap_run *r, uint64_t *validity, uint64_t *last)
 	return 0;
 }
 
+/* Nothing at or below uid is left to read. */
+static void
+imap_taken_upto(struct imap_run *r, uint64_t uid)
+{
+	db_exec("UPDATE intake_mailboxes SET last_uid = ? WHERE name = ? AND "
+	    "last_uid < ?", "isi", (int64_t)uid, r->in->name, (int64_t)uid);
+}
+
+/*
+ * STATUS answered: start afresh on a new UIDVALIDITY, and stop here when
+ * no UID was handed out past the last one taken, or the mailbox is empty.
+ * Returns 1 to read on.
+ */
+static int
+imap_status_read(struct imap_run *r, CURLcode rc)
+{
+	uint64_t	validity, saved, last, messages = 0;
+
+	if (rc != CURLE_OK || imap_parse_status(r->buf, "UIDVALIDITY",
+	    &validity) == -1) {
+		imap_fail(r, "STATUS", rc);
+		return 0;
+	}
+	/* Not told: search every time. */
+	if (imap_parse_status(r->buf, "UIDNEXT", &r->uidnext) == -1 ||
+	    imap_parse_status(r->buf, "MESSAGES", &messages) == -1)
+		r->uidnext = 0;
+	if (!db_available() || imap_saved_uids(r, &saved, &last) == -1) {
+		imap_end(r, 0, NULL);
+		return 0;
+	}
+	r->uidvalidity = validity;
+	/* A new UIDVALIDITY means old UIDs mean nothing: start over. */
+	if (saved != validity) {
+		if (saved != 0)
+			log_warnx("intake %s: UIDVALIDITY changed from %" PRIu64
+			    " to %" PRIu64 "; reading the mailbox afresh",
+			    r->in->name, saved, validity);
+		db_exec("INSERT INTO intake_mailboxes (name, uidvalidity, "
+		    "last_uid) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE "
+		    "uidvalidity = ?, last_uid = 0", "sii", r->in->name,
+		    (int64_t)validity, (int64_t)validity);
+		last = 0;
+	}
+	/*
+	 * Empty, every UID below UIDNEXT is gone, read or not ours (moved
+	 * away by a person): the next STATUS with this UIDNEXT is all, even
+	 * past a gap in the UIDs.
+	 */
+	if (r->uidnext != 0 && messages == 0 && r->uidnext > last + 1)
+		imap_taken_upto(r, r->uidnext - 1);
+	else if (r->uidnext == 0 || r->uidnext > last + 1)
+		return 1;
+	imap_end(r, 1, NULL);
+	return 0;
+}
+
 static void
 imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 {
 	struct imap_run		*r = arg;
-	uint64_t		 validity, saved, last;
+	uint64_t		 saved, last;
 	enum intake_result	 res;
 
+	/* Shutting down: leave the rest for the next start. */
+	if (imap_stopping) {
+		imap_end(r, 0, NULL);
+		return;
+	}
 	switch (r->step) {
 	case IMAP_CREATE:
 		/* "already exists" is fine; any real trouble shows next. */
 		r->created = 1;
 		r->step = IMAP_STATUS;
-		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY)", r->mailbox);
+		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY UIDNEXT MESSAGES)",
+		    r->mailbox);
 		return;
 	case IMAP_STATUS:
-		if (rc != CURLE_OK || imap_parse_uidvalidity(r->buf,
-		    &validity) == -1) {
-			imap_fail(r, "STATUS", rc);
+		if (!imap_status_read(r, rc))
+			return;
+		/*
+		 * A connection that has the mailbox selected sees new
+		 * mail only once it asks the server again.
+		 */
+		r->step = IMAP_NOOP;
+		imap_command(r, 1, "NOOP");
+		return;
+	case IMAP_NOOP:
+		if (rc != CURLE_OK) {
+			imap_fail(r, "SELECT", rc);
 			return;
 		}
-		if (!db_available() || imap_saved_uids(r, &saved, &last) == -1) {
-			r->busy = 0;
+		if (imap_saved_uids(r, &saved, &last) == -1) {
+			imap_end(r, 0, NULL);
 			return;
-		}
-		r->uidvalidity = validity;
-		/* A new UIDVALIDITY means old UIDs mean nothing: start over. */
-		if (saved != validity) {
-			if (saved != 0)
-				log_warnx("intake %s: UIDVALIDITY changed from "
-				    "%" PRIu64 " to %" PRIu64 "; reading the "
-				    "mailbox afresh", r->in->name, saved, validity);
-			db_exec("INSERT INTO intake_mailboxes (name, uidvalidity, "
-			    "last_uid) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE "
-			    "uidvalidity = ?, last_uid = 0", "sii", r->in->name,
-			    (int64_t)validity, (int64_t)validity);
-			last = 0;
 		}
 		r->step = IMAP_SEARCH;
 		imap_command(r, 1, "UID SEARCH UID %" PRIu64 ":*", last + 1);
@@ -273,7 +364,7 @@ imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 			return;
 		}
 		if (imap_saved_uids(r, &saved, &last) == -1) {
-			r->busy = 0;
+			imap_end(r, 0, NULL);
 			return;
 		}
 		imap_parse_search(r, last);
@@ -286,7 +377,7 @@ imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 		}
 		res = intake_process(r->in, r->buf != NULL ? r->buf : "", r->len);
 		if (res == INTAKE_RETRY) {
-			r->busy = 0;
+			imap_end(r, 0, NULL);
 			return;
 		}
 		r->step = IMAP_STORE;
@@ -307,9 +398,7 @@ imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 			imap_fail(r, "MOVE", rc);
 			return;
 		}
-		db_exec("UPDATE intake_mailboxes SET last_uid = ? WHERE name = ? "
-		    "AND last_uid < ?", "isi", (int64_t)r->uids[r->pos],
-		    r->in->name, (int64_t)r->uids[r->pos]);
+		imap_taken_upto(r, r->uids[r->pos]);
 		r->pos++;
 		imap_next(r);
 		return;
@@ -320,21 +409,28 @@ static void
 imap_next(struct imap_run *r)
 {
 	if (r->pos >= r->nuids) {
-		intake_polled(r->in, NULL);
-		r->busy = 0;
+		imap_end(r, 1, NULL);
 		return;
 	}
 	r->step = IMAP_FETCH;
 	imap_fetch(r, r->uids[r->pos]);
 }
 
-void
+/*
+ * Returns 0 when a poll starts, 1 when one is under way and another will
+ * follow it, -1 when none can start (the database is unavailable).
+ */
+int
 intake_imap_poll(const struct intake_conf *in)
 {
 	struct imap_run	*r = imap_run_for(in);
 
-	if (r->busy || !db_available())
-		return;
+	if (imap_stopping || !db_available())
+		return -1;
+	if (r->busy) {
+		r->pending = 1;
+		return 1;
+	}
 	r->busy = 1;
 	/* Room for the largest message the intake takes, and a little over. */
 	r->limit = (size_t)grantd_config->max_message + 4096;
@@ -343,12 +439,21 @@ intake_imap_poll(const struct intake_conf *in)
 		imap_command(r, 0, "CREATE \"%s\"", in->processed_folder);
 	} else {
 		r->step = IMAP_STATUS;
-		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY)", r->mailbox);
+		imap_command(r, 0, "STATUS \"%s\" (UIDVALIDITY UIDNEXT MESSAGES)",
+		    r->mailbox);
 	}
+	return 0;
 }
 
 int
 intake_imap_busy(const struct intake_conf *in)
 {
 	return imap_run_for(in)->busy;
+}
+
+/* From now on, transfers that end start nothing new. */
+void
+intake_imap_stop(void)
+{
+	imap_stopping = 1;
 }

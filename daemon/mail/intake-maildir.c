@@ -1,8 +1,11 @@
 /*
  * intake-maildir.c: messages in a Maildir's new/ are taken in, then moved
  * to cur/ with the S flag, only after their transaction commits. tmp/ is
- * another writer's business and never read.
+ * another writer's business and never read. inotify says when something
+ * lands in new/, so it is read at once; the poll timer remains for what
+ * inotify cannot see (a file system shared over the network).
  */
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -17,6 +20,128 @@
 #include "mail/mail.h"
 
 #define MAILDIR_BATCH 200	/* messages per turn of the loop */
+
+struct maildir_watch {
+	const struct intake_conf	*in;
+	int				 wd;	/* -1: not watched (yet) */
+};
+
+static struct maildir_watch	 maildir_watches[CONFIG_MAX_INTAKE];
+static int			 maildir_nwatches;
+static int			 maildir_ifd = -1;
+static struct event		*maildir_iev;
+
+static struct maildir_watch *
+maildir_watch_for(const struct intake_conf *in)
+{
+	int	i;
+
+	for (i = 0; i < maildir_nwatches; i++)
+		if (maildir_watches[i].in == in)
+			return &maildir_watches[i];
+	return NULL;
+}
+
+/*
+ * Watch new/ for arrivals: renamed in from tmp/, as a Maildir writer
+ * should, or written there and closed. Tried again at each poll while it
+ * fails (new/ not there yet, or gone and made again).
+ */
+static void
+maildir_watch_add(struct maildir_watch *w)
+{
+	char	*dir;
+
+	if (maildir_ifd == -1 || w->wd != -1)
+		return;
+	xasprintf(&dir, "%s/new", w->in->path);
+	w->wd = inotify_add_watch(maildir_ifd, dir, IN_MOVED_TO |
+	    IN_CLOSE_WRITE | IN_ONLYDIR);
+	if (w->wd == -1)
+		log_debug("intake %s: cannot watch %s (%s); reading it every "
+		    "%ld s", w->in->name, dir, strerror(errno),
+		    w->in->poll_interval);
+	free(dir);
+}
+
+/* One event: ask for a read of the Maildir it is about. */
+static void
+maildir_event(const struct inotify_event *ev)
+{
+	struct maildir_watch	*w;
+	int			 i;
+
+	for (i = 0; i < maildir_nwatches; i++) {
+		w = &maildir_watches[i];
+		/* The queue overflowed: any of them may have mail. */
+		if (!(ev->mask & IN_Q_OVERFLOW) && w->wd != ev->wd)
+			continue;
+		if (ev->mask & IN_IGNORED) {
+			/* new/ is gone; perhaps made again already. */
+			w->wd = -1;
+			maildir_watch_add(w);
+		}
+		intake_again(w->in);
+	}
+}
+
+/*
+ * Drain every event waiting; intake_again() makes all those for one
+ * Maildir a single read, at the next turn of the loop.
+ */
+static void
+maildir_inotify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char	 buf[8192] __attribute__((aligned(__alignof__(struct
+		     inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t	 n;
+	char	*p;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n == -1 &&
+	    errno == EINTR))
+		for (p = buf; n > 0 && p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			maildir_event(ev);
+		}
+	if (n == -1 && errno != EAGAIN)
+		log_warn("intake: reading inotify events");
+}
+
+/* Read in->path/new/ as soon as mail lands there. */
+void
+intake_maildir_watch(struct event_base *base, const struct intake_conf *in)
+{
+	struct maildir_watch	*w;
+
+	if (maildir_ifd == -1 && maildir_nwatches == 0) {
+		if ((maildir_ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
+		    == -1)
+			log_warn("intake: inotify; Maildirs are read every "
+			    "poll_interval only");
+		else {
+			maildir_iev = event_new(base, maildir_ifd, EV_READ |
+			    EV_PERSIST, maildir_inotify_cb, NULL);
+			event_add(maildir_iev, NULL);
+		}
+	}
+	w = &maildir_watches[maildir_nwatches++];
+	w->in = in;
+	w->wd = -1;
+	maildir_watch_add(w);
+}
+
+void
+intake_maildir_unwatch(void)
+{
+	if (maildir_iev != NULL)
+		event_free(maildir_iev);
+	maildir_iev = NULL;
+	if (maildir_ifd != -1)
+		close(maildir_ifd);
+	maildir_ifd = -1;
+	maildir_nwatches = 0;
+}
 
 static int
 maildir_name_cmp(const void *a, const void *b)
@@ -51,10 +176,16 @@ intake_maildir_poll(const struct intake_conf *in)
 	char			*dir, **names = NULL, *path, *raw, err[512];
 	size_t			 n = 0, cap = 0, i, len;
 	enum intake_result	 r;
-	int			 more = 0;
+	struct maildir_watch	*w;
+	int			 more = 0, retry = 0;
 
-	if (!db_available())
+	if (!db_available()) {
+		intake_later(in);
 		return;
+	}
+	/* Before reading: what lands after the read is then seen. */
+	if ((w = maildir_watch_for(in)) != NULL)
+		maildir_watch_add(w);
 	xasprintf(&dir, "%s/new", in->path);
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "Maildir %s: %s", dir, strerror(errno));
@@ -73,6 +204,7 @@ intake_maildir_poll(const struct intake_conf *in)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
+	log_debug("intake %s: %zu in new/", in->name, n);
 	/* Oldest first: Maildir names start with the delivery time. */
 	if (n > 0)
 		qsort(names, n, sizeof *names, maildir_name_cmp);
@@ -89,8 +221,10 @@ intake_maildir_poll(const struct intake_conf *in)
 			continue;	/* gone meanwhile, or unreadable */
 		r = intake_process(in, raw, len);
 		free(raw);
-		if (r == INTAKE_RETRY)
+		if (r == INTAKE_RETRY) {
+			retry = 1;
 			break;
+		}
 		if (maildir_done(in->path, names[i]) == -1)
 			log_warn("intake %s: cannot move %s to cur/", in->name,
 			    names[i]);
@@ -101,6 +235,8 @@ intake_maildir_poll(const struct intake_conf *in)
 	free(dir);
 	intake_polled(in, NULL);
 	/* Let the loop serve requests, then carry on with the rest. */
-	if (more)
+	if (more && !retry)
 		intake_again(in);
+	else if (retry)
+		intake_later(in);
 }

@@ -101,12 +101,18 @@ int		 trust_held_decide(long long, int, const char *, json_t **,
 /* intake-source.c, intake-maildir.c, intake-imap.c */
 void		 intake_start(struct event_base *);
 void		 intake_stop(void);
-void		 intake_poll_all(void);
+json_t		*intake_poll_all(void);
 void		 intake_again(const struct intake_conf *);
+#define INTAKE_RETRY_SECONDS 2
+void		 intake_later(const struct intake_conf *);
 json_t		*intake_status(void);
 void		 intake_maildir_poll(const struct intake_conf *);
-void		 intake_imap_poll(const struct intake_conf *);
+void		 intake_maildir_watch(struct event_base *,
+		     const struct intake_conf *);
+void		 intake_maildir_unwatch(void);
+int		 intake_imap_poll(const struct intake_conf *);
 int		 intake_imap_busy(const struct intake_conf *);
+void		 intake_imap_stop(void);
 void		 intake_polled(const struct intake_conf *, const char *);
 
 struct dom_err;

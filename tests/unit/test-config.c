@@ -61,6 +61,28 @@ test_config_defaults(void **state)
 	config_free(c);
 }
 
+/* Each mailbox type has its own poll_interval unless one is given. */
+static void
+test_config_intake_poll(void **state)
+{
+	struct config	*c;
+	char		 err[GRANT_ERRLEN];
+
+	c = load("[intake a]\ntype = maildir\npath = /m\nround = FG\n"
+	    "[intake b]\ntype = imap\nurl = imap://127.0.0.1/INBOX\n"
+	    "user = u\nround = FG\n[intake c]\ntype = imap\n"
+	    "url = imap://127.0.0.1/INBOX\nuser = u\nround = FG\n"
+	    "poll_interval = 120\n", err, sizeof err);
+	unlink(path);
+	if (c == NULL)
+		fail_msg("refused: %s", err);
+	assert_int_equal(c->nintake, 3);
+	assert_int_equal(c->intake[0]->poll_interval, 60);
+	assert_int_equal(c->intake[1]->poll_interval, 5);
+	assert_int_equal(c->intake[2]->poll_interval, 120);
+	config_free(c);
+}
+
 static void
 test_config_values(void **state)
 {
@@ -120,6 +142,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_intake_poll),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_keys_listed),
 	};
