@@ -75,6 +75,7 @@ struct strbuf {
 	size_t	 len, cap;
 };
 void		 strbuf_add(struct strbuf *, const char *, size_t);
+int		 file_open_regular(const char *);
 char		*file_read(const char *, size_t, size_t *);
 
 #endif
