@@ -46,6 +46,7 @@ void		 api_error(struct api_req *, int, const char *, ...)
 void		 api_db_error(struct api_req *);
 const char	*api_query(struct api_req *, const char *);
 const char	*api_str(struct api_req *, const char *);
+const char	*api_text(struct api_req *, const char *, size_t);
 int		 api_money(struct api_req *, const char *, int, int64_t *);
 int		 roles_parse(const char *, int *, char *, size_t);
 char		*roles_format(int);

@@ -72,7 +72,7 @@ static void
 api_budget_transfer(struct api_req *r)
 {
 	const char		*from = api_str(r, "from"), *to = api_str(r, "to");
-	const char		*reason = api_str(r, "reason");
+	const char		*reason = api_text(r, "reason", CHECK_TEXT_MAX);
 	struct budget_pot	 src, dst;
 	int64_t			 amount;
 	long long		 id;

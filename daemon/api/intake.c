@@ -90,7 +90,7 @@ dberr:
 static void
 api_app_withdraw(struct api_req *r)
 {
-	const char	*ref = r->parts[2], *reason = api_str(r, "reason");
+	const char	*ref = r->parts[2], *reason = api_text(r, "reason", CHECK_TEXT_MAX);
 	json_t		*row;
 	char		 from[32];
 

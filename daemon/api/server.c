@@ -142,6 +142,27 @@ api_str(struct api_req *r, const char *key)
 }
 
 /*
+ * A text from the body bounded to max bytes for its column (marked where
+ * cut), so that a long one is kept shortened rather than failing the
+ * insert.
+ */
+const char *
+api_text(struct api_req *r, const char *key, size_t max)
+{
+	json_t	*v = json_object_get(r->body, key);
+	char	*c;
+
+	if (!json_is_string(v))
+		return NULL;
+	if (json_string_length(v) > max) {
+		c = check_bounded(json_string_value(v), max);
+		json_object_set_new(r->body, key, json_string(c));
+		free(c);
+	}
+	return api_str(r, key);
+}
+
+/*
  * An amount from the body, as typed ("£1,234.56") or as integer pence.
  * Returns 1 when given, 0 when absent and optional; on -1 it has replied 400.
  */

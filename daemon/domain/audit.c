@@ -28,6 +28,47 @@ audit_hash(const char *prev, const char *at, const char *actor,
 }
 
 /*
+ * A detail's values come from outside (a reason, a title, a header): each
+ * string is bounded, so one long value cannot make the row fail to insert
+ * or fill the log, and the whole is bounded to its column after.
+ */
+static json_t *
+audit_short(json_t *x)
+{
+	char	*c = check_bounded(json_string_value(x), CHECK_VALUE_MAX);
+	json_t	*r = json_string(c);
+
+	free(c);
+	return r;
+}
+
+static void
+audit_bound(json_t *v)
+{
+	const char	*k;
+	json_t		*x;
+	size_t		 i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x) {
+			if (json_is_string(x) && json_string_length(x) >
+			    CHECK_VALUE_MAX)
+				json_object_set_new(v, k, audit_short(x));
+			else
+				audit_bound(x);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (json_is_string(x) && json_string_length(x) >
+			    CHECK_VALUE_MAX)
+				json_array_set_new(v, i, audit_short(x));
+			else
+				audit_bound(x);
+		}
+	}
+}
+
+/*
  * Append one row inside the caller's transaction. The head row is locked
  * first, so concurrent writers (several grantd on one database) queue.
  */
@@ -56,8 +97,10 @@ audit_append(const char *actor, const char *action, const char *entity,
 	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(at + strlen(at), sizeof at - strlen(at), ".%06ld",
 	    (long)tv.tv_usec);
+	audit_bound(detail);
 	text = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) :
 	    xstrdup("{}");
+	check_bound(text, CHECK_TEXT_MAX);
 	audit_hash(prev, at, actor, action, entity, text, hash);
 	rc = db_exec("INSERT INTO audit_log (at, actor, action, entity, detail, "
 	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", "sssssss", at,
