@@ -44,6 +44,7 @@ void		 api_reply(struct api_req *, int, json_t *);
 void		 api_error(struct api_req *, int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 api_db_error(struct api_req *);
+int		 api_sees_detail(const struct api_req *);
 const char	*api_query(struct api_req *, const char *);
 const char	*api_str(struct api_req *, const char *);
 const char	*api_text(struct api_req *, const char *, size_t);

@@ -115,13 +115,63 @@ api_error(struct api_req *r, int code, const char *fmt, ...)
 }
 
 /* A failed query: the server going away is a 503, anything else a bug. */
+/*
+ * Admins seen to authorise since grantd started: while the database is
+ * down, nobody's roles can be looked up, and these are the callers who may
+ * still see its error.
+ */
+#define API_ADMINS_MAX 32
+static uid_t	api_admins[API_ADMINS_MAX];
+static int	api_nadmins;
+
+static void
+api_admin_note(uid_t uid, int is_admin)
+{
+	int	i;
+
+	for (i = 0; i < api_nadmins; i++)
+		if (api_admins[i] == uid)
+			break;
+	if (is_admin && i == api_nadmins && api_nadmins < API_ADMINS_MAX)
+		api_admins[api_nadmins++] = uid;
+	else if (!is_admin && i < api_nadmins)
+		api_admins[i] = api_admins[--api_nadmins];
+}
+
+/*
+ * Whether the caller may see the database's error, which names its host
+ * or socket, database and user: admins, root and grantd's own uid (who
+ * can read grantd.conf anyway), never a stranger.
+ */
+int
+api_sees_detail(const struct api_req *r)
+{
+	int	i;
+
+	if ((r->roles & ROLE_ADMIN) || r->uid == 0 || r->uid == getuid())
+		return 1;
+	for (i = 0; i < api_nadmins; i++)
+		if (api_admins[i] == r->uid)
+			return 1;
+	return 0;
+}
+
+static void
+api_unavailable(struct api_req *r)
+{
+	if (api_sees_detail(r))
+		api_error(r, 503, "database unavailable, try again shortly: %s",
+		    db_last_error());
+	else
+		api_error(r, 503, "database unavailable, try again shortly");
+}
+
 void
 api_db_error(struct api_req *r)
 {
 	db_rollback();
 	if (db_lost())
-		api_error(r, 503, "database unavailable, try again shortly: %s",
-		    db_last_error());
+		api_unavailable(r);
 	else
 		api_error(r, 500, "internal database error: %s",
 		    db_last_error());
@@ -251,8 +301,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 	if (rt->roles == ROLE_NOBODY)
 		return 0;
 	if (!db_available_now()) {
-		api_error(r, 503, "database unavailable, try again shortly: %s",
-		    db_last_error());
+		api_unavailable(r);
 		return -1;
 	}
 	row = db_query_row("SELECT id, name, roles FROM users "
@@ -275,6 +324,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 		roles = 0;
 	json_decref(row);
 	r->roles = roles;
+	api_admin_note(r->uid, (roles & ROLE_ADMIN) != 0);
 	if (rt->roles == ROLE_ANY || (roles & (rt->roles | ROLE_ADMIN)))
 		return 0;
 	have = roles_format(roles);
