@@ -1,9 +1,9 @@
 # lengths.sh: outside input longer than its column. A message with a
 # 5,000-byte display name, a 1,000-byte Message-ID and a 20,000-byte
 # References header is taken in and answered, each value stored shortened
-# with a marker; a ~1 MB API request (a budget transfer's reason) is
-# recorded with its reason and its audit row bounded, and the audit chain
-# still verifies.
+# with a marker, as is a 2 MB body; a ~1 MB API request (a budget
+# transfer's reason) is recorded with its reason and its audit row
+# bounded, and the audit chain still verifies.
 . "$top_srcdir/tests/integration/lib.sh"
 F="$top_srcdir/tests/fixtures/mail"
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
@@ -41,6 +41,16 @@ same "the answer's name (the display name), In-Reply-To and References bounded" 
 A=$(grep -l -a -F "[FG-$year-0001]" "$T"/sent/new/* | head -1)
 run grep -a -c '^References:' "$A"
 same "the answer still has References" "1" "$OUT"
+
+# A body past what is kept (1 MiB) is kept in part, marked.
+{ sed -e "s/^Message-ID: .*/Message-ID: <long-body@example.org>/" \
+    -e "s/^Organisation name: .*/Organisation name: Long Letter Club/" \
+    "$F/plain-form.eml"
+  yes "More about our project, at some length." | head -c 2000000; } >"$T/body.eml"
+cp "$T/body.eml" "$T/inbox/tmp/2002.a" && mv "$T/inbox/tmp/2002.a" "$T/inbox/new/2002.a"
+wait_for "a long body is taken in" 10 sh -c "$GRANTCTL app list | grep -q 'Long Letter Club'"
+run sql "SELECT LENGTH(body), RIGHT(body, 3) FROM mail_in WHERE message_id = 'long-body@example.org'"
+same "its body kept in part, marked" "1048576	..." "$OUT"
 
 # A ~1 MB request: the reason is kept (shortened to its column, marked),
 # the audit row stays bounded, and the chain verifies.
