@@ -311,6 +311,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 		return -1;
 	}
 	if (json_is_null(row)) {
+		api_admin_note(r->uid, 0);
 		api_error(r, 403, "uid %u is not a grantd user (an admin can "
 		    "add it: grantctl user add NAME --uid %u --role ROLE)",
 		    (unsigned)r->uid, (unsigned)r->uid);

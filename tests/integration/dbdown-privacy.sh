@@ -9,6 +9,11 @@ ok "an officer" $GRANTCTL user add priya --uid 5001 --role officer
 ok "a second admin" $GRANTCTL user add ops --uid 5002 --role admin
 as_uid() { u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups "$@"; }
 ok "the second admin works" as_uid 5002 $GRANTCTL fund list
+# An admin who has left: seen as admin once, then no longer a user.
+ok "a third admin" $GRANTCTL user add old --uid 5003 --role admin
+ok "who works" as_uid 5003 $GRANTCTL fund list
+sql "UPDATE users SET active = 0 WHERE name = 'old'"
+fails "then is no longer a user" 1 "is not a grantd user" as_uid 5003 $GRANTCTL fund list
 
 mariadb_stop "$GRANTD_TEST_DB_DIR"
 trap 'mariadb_start "$GRANTD_TEST_DB_DIR"; cleanup' EXIT
@@ -30,6 +35,9 @@ lacks_detail "stranger, JSON"
 ok "status for an officer" as_uid 5001 $GRANTCTL status
 has "only that it is unavailable" "database error database unavailable"
 lacks_detail "officer"
+ok "status for the admin who left" as_uid 5003 $GRANTCTL status
+has "only that it is unavailable" "database error database unavailable"
+lacks_detail "admin who left"
 fails "a stranger's request" 1 "database unavailable, try again shortly" \
     as_nobody $GRANTCTL fund list
 OUT=$ERR
