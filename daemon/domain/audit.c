@@ -149,7 +149,7 @@ audit_anchor_missed(const struct audit_anchor *a, long long rows)
 	return json_pack("{s:b,s:s}", "ok", 0, "reason", why);
 }
 
-/* One row of the walk: 0 if it fits, else the answer saying why not. */
+/* One row of the walk: NULL if it fits, else the answer saying why not. */
 static json_t *
 audit_walk_row(json_t *row, char prev[65], long long count,
     struct audit_anchor *a)
