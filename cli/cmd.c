@@ -135,9 +135,12 @@ static const struct cmd_entry cmd_table[] = {
 
 	{ "audit", "list", "[--limit N] [--entity CODE]", "limit=,entity=", 0, 0,
 	    "Show the latest audit log entries.", cmd_audit_list },
-	{ "audit", "verify", "", "", 0, 0,
+	{ "audit", "verify", "[--anchor COUNT:HASH]", "anchor=", 0, 0,
 	    "Check the audit log's hash chain; name the first broken row.",
 	    cmd_audit_verify },
+	{ "audit", "anchor", "", "", 0, 0,
+	    "Print the chain's head (COUNT:HASH) to keep elsewhere.",
+	    cmd_audit_anchor },
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 

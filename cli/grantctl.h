@@ -123,5 +123,6 @@ int		 cmd_intake_held(struct args *);
 int		 cmd_template_preview(struct args *);
 int		 cmd_audit_list(struct args *);
 int		 cmd_audit_verify(struct args *);
+int		 cmd_audit_anchor(struct args *);
 
 #endif

@@ -230,3 +230,45 @@ check_bound(char *s, size_t max)
 	strcat(s, marker);
 	return 1;
 }
+
+/* A copy of s bounded to max bytes, as check_bound() does it. */
+char *
+check_bounded(const char *s, size_t max)
+{
+	char	*c = xstrdup(s);
+
+	check_bound(c, max);
+	return c;
+}
+
+/*
+ * Bound a space-separated list of Message-IDs (References) to max bytes,
+ * in place, dropping whole ids from the middle: the first (the thread's
+ * start) and the last (the nearest parents) are what threading needs, as
+ * RFC 5322 3.6.4 suggests, and a cut id would be a wrong one. Returns 1 if
+ * it cut.
+ */
+int
+check_bound_ids(char *s, size_t max)
+{
+	size_t	 len, first;
+	char	*tail;
+
+	if (s == NULL || (len = strlen(s)) <= max)
+		return 0;
+	first = strcspn(s, " ");
+	if (first + 1 >= max) {
+		s[first] = '\0';
+		check_bound(s, max);
+		return 1;
+	}
+	/* The longest run of whole ids at the end that fits after "first ". */
+	tail = s + len - (max - first - 1);
+	while (*tail != '\0' && tail[-1] != ' ')
+		tail++;
+	if (*tail == '\0')
+		s[first] = '\0';
+	else
+		memmove(s + first + 1, tail, strlen(tail) + 1);
+	return 1;
+}

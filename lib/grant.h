@@ -43,12 +43,17 @@ const char	*state_machine_name(enum state_machine);
 #define CHECK_ADDRESS_MAX	254	/* an address column */
 #define CHECK_NAME_MAX		200	/* names and titles */
 #define CHECK_MSGID_MAX		250	/* a Message-ID column */
+#define CHECK_TEXT_MAX		65535	/* a TEXT column */
+#define CHECK_REFS_MAX		2000	/* a References list we keep and send */
+#define CHECK_VALUE_MAX		2000	/* one value in an audit row's detail */
 int		 check_address(const char *);
 int		 check_address_public(const char *);
 int		 check_code(const char *, size_t, size_t, int);
 char		*check_text_clean(char *, int);
 char		*check_text_escape(const char *, int);
 int		 check_bound(char *, size_t);
+char		*check_bounded(const char *, size_t);
+int		 check_bound_ids(char *, size_t);
 
 /* log.c */
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
@@ -74,6 +79,7 @@ struct strbuf {
 	size_t	 len, cap;
 };
 void		 strbuf_add(struct strbuf *, const char *, size_t);
+int		 file_open_regular(const char *);
 char		*file_read(const char *, size_t, size_t *);
 
 #endif

@@ -1,4 +1,6 @@
 /* util.c: allocation that cannot fail quietly, and small checks. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,8 +68,43 @@ errfmt(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * A file's first limit bytes (all of it, if shorter), NUL-terminated;
- * *len says how many. NULL with errno set if it cannot be read.
+ * Open a regular file for reading, never through a symbolic link (ELOOP)
+ * and never anything else (EINVAL): a FIFO would block the caller for
+ * ever, a link would read whatever file its writer chose. O_NONBLOCK only
+ * keeps open() itself from waiting on a FIFO; it is cleared once the file
+ * is known to be regular.
+ */
+int
+file_open_regular(const char *path)
+{
+	struct stat	st;
+	int		fd, flags;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	flags = errno;
+	close(fd);
+	errno = flags;
+	return -1;
+}
+
+/*
+ * A regular file's first limit bytes (all of it, if shorter),
+ * NUL-terminated; *len says how many. NULL with errno set if it cannot be
+ * read, or is a symbolic link (ELOOP) or not a regular file (EINVAL).
  */
 char *
 file_read(const char *path, size_t limit, size_t *len)
@@ -77,7 +114,7 @@ file_read(const char *path, size_t limit, size_t *len)
 	ssize_t		 n = 0;
 	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = file_open_regular(path)) == -1)
 		return NULL;
 	strbuf_add(&b, "", 0);
 	while (b.len < limit && (n = read(fd, chunk, limit - b.len <

@@ -43,8 +43,10 @@ void		 api_result(struct api_req *, int, json_t *,
 		     const struct dom_err *);
 void		 api_list(struct api_req *, const char *, json_t *,
 		     const struct dom_err *);
+int		 api_sees_detail(const struct api_req *);
 const char	*api_query(struct api_req *, const char *);
 const char	*api_str(struct api_req *, const char *);
+const char	*api_text(struct api_req *, const char *, size_t);
 int		 api_money(struct api_req *, const char *, int, int64_t *);
 
 /* status.c, funds.c, rounds.c, budget.c, users.c, audit.c, outbox.c,

@@ -25,8 +25,8 @@ api_app_withdraw(struct api_req *r)
 {
 	struct dom_err	e;
 
-	if (app_withdraw(r->user_name, r->parts[2], api_str(r, "reason"), &e)
-	    == -1)
+	if (app_withdraw(r->user_name, r->parts[2], api_text(r, "reason",
+	    CHECK_TEXT_MAX), &e) == -1)
 		api_fail(r, &e);
 	else
 		api_reply(r, 200, json_pack("{s:s,s:s}", "reference",

@@ -37,9 +37,29 @@ api_audit_list(struct api_req *r)
 static void
 api_audit_verify(struct api_req *r)
 {
+	const char	*anchor = api_query(r, "anchor");
+	json_t		*result;
+	char		 err[GRANT_ERRLEN];
+
+	if (anchor == NULL)
+		result = audit_verify();
+	else if (audit_verify_anchor(anchor, &result, err, sizeof err) == -1) {
+		api_error(r, 400, "%s", err);
+		return;
+	}
+	if (result == NULL) {
+		api_db_error(r);
+		return;
+	}
+	api_reply(r, 200, result);
+}
+
+static void
+api_audit_anchor(struct api_req *r)
+{
 	json_t	*result;
 
-	if ((result = audit_verify()) == NULL) {
+	if ((result = audit_anchor_get()) == NULL) {
 		api_db_error(r);
 		return;
 	}
@@ -50,5 +70,6 @@ const struct api_route api_audit_routes[] = {
 	{ "GET", "/v1/audit", ROLE_OFFICER | ROLE_FINANCE, api_audit_list },
 	{ "GET", "/v1/audit/verify", ROLE_OFFICER | ROLE_FINANCE,
 	    api_audit_verify },
+	{ "GET", "/v1/audit/anchor", ROLE_ADMIN, api_audit_anchor },
 	{ NULL, NULL, 0, NULL }
 };

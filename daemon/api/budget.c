@@ -14,7 +14,8 @@ api_budget_transfer(struct api_req *r)
 	if (api_money(r, "amount", 1, &amount) == -1)
 		return;
 	if ((id = budget_transfer(r->user_name, api_str(r, "from"),
-	    api_str(r, "to"), amount, api_str(r, "reason"), &e)) == -1) {
+	    api_str(r, "to"), amount, api_text(r, "reason", CHECK_TEXT_MAX),
+	    &e)) == -1) {
 		api_fail(r, &e);
 		return;
 	}

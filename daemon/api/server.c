@@ -72,13 +72,63 @@ api_error(struct api_req *r, int code, const char *fmt, ...)
 }
 
 /* A failed query: the server going away is a 503, anything else a bug. */
+/*
+ * Admins seen to authorise since grantd started: while the database is
+ * down, nobody's roles can be looked up, and these are the callers who may
+ * still see its error.
+ */
+#define API_ADMINS_MAX 32
+static uid_t	api_admins[API_ADMINS_MAX];
+static int	api_nadmins;
+
+static void
+api_admin_note(uid_t uid, int is_admin)
+{
+	int	i;
+
+	for (i = 0; i < api_nadmins; i++)
+		if (api_admins[i] == uid)
+			break;
+	if (is_admin && i == api_nadmins && api_nadmins < API_ADMINS_MAX)
+		api_admins[api_nadmins++] = uid;
+	else if (!is_admin && i < api_nadmins)
+		api_admins[i] = api_admins[--api_nadmins];
+}
+
+/*
+ * Whether the caller may see the database's error, which names its host
+ * or socket, database and user: admins, root and grantd's own uid (who
+ * can read grantd.conf anyway), never a stranger.
+ */
+int
+api_sees_detail(const struct api_req *r)
+{
+	int	i;
+
+	if ((r->roles & ROLE_ADMIN) || r->uid == 0 || r->uid == getuid())
+		return 1;
+	for (i = 0; i < api_nadmins; i++)
+		if (api_admins[i] == r->uid)
+			return 1;
+	return 0;
+}
+
+static void
+api_unavailable(struct api_req *r)
+{
+	if (api_sees_detail(r))
+		api_error(r, 503, "database unavailable, try again shortly: %s",
+		    db_last_error());
+	else
+		api_error(r, 503, "database unavailable, try again shortly");
+}
+
 void
 api_db_error(struct api_req *r)
 {
 	db_rollback();
 	if (db_lost())
-		api_error(r, 503, "database unavailable, try again shortly: %s",
-		    db_last_error());
+		api_unavailable(r);
 	else
 		api_error(r, 500, "internal database error: %s",
 		    db_last_error());
@@ -139,6 +189,27 @@ api_str(struct api_req *r, const char *key)
 	json_t	*v = json_object_get(r->body, key);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/*
+ * A text from the body bounded to max bytes for its column (marked where
+ * cut), so that a long one is kept shortened rather than failing the
+ * insert.
+ */
+const char *
+api_text(struct api_req *r, const char *key, size_t max)
+{
+	json_t	*v = json_object_get(r->body, key);
+	char	*c;
+
+	if (!json_is_string(v))
+		return NULL;
+	if (json_string_length(v) > max) {
+		c = check_bounded(json_string_value(v), max);
+		json_object_set_new(r->body, key, json_string(c));
+		free(c);
+	}
+	return api_str(r, key);
 }
 
 /*
@@ -216,8 +287,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 	if (rt->roles == ROLE_NOBODY)
 		return 0;
 	if (!db_available_now()) {
-		api_error(r, 503, "database unavailable, try again shortly: %s",
-		    db_last_error());
+		api_unavailable(r);
 		return -1;
 	}
 	if (user_by_uid(r->uid, &u, &e) == -1) {
@@ -225,6 +295,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 			api_fail(r, &e);
 			return -1;
 		}
+		api_admin_note(r->uid, 0);
 		api_error(r, 403, "uid %u is not a grantd user (an admin can "
 		    "add it: grantctl user add NAME --uid %u --role ROLE)",
 		    (unsigned)r->uid, (unsigned)r->uid);
@@ -233,6 +304,7 @@ api_authorise(struct api_req *r, const struct api_route *rt)
 	r->user_id = u.id;
 	snprintf(r->user_name, sizeof r->user_name, "%s", u.name);
 	r->roles = roles = u.roles;
+	api_admin_note(r->uid, (roles & ROLE_ADMIN) != 0);
 	if (rt->roles == ROLE_ANY || (roles & (rt->roles | ROLE_ADMIN)))
 		return 0;
 	have = roles_format(roles);

@@ -1,4 +1,7 @@
-/* api-status.c: GET /v1/status, open to any local caller like a health check. */
+/*
+ * api-status.c: GET /v1/status, open to any local caller like a health
+ * check; the database's error only to those who may see it.
+ */
 #include <time.h>
 
 #include "core/core.h"
@@ -18,8 +21,9 @@ api_status(struct api_req *r)
 		json_object_set_new(o, "schema_version",
 		    json_integer(migrate_schema_version()));
 	else
-		json_object_set_new(o, "database_error",
-		    json_string(db_last_error()));
+		json_object_set_new(o, "database_error", json_string(
+		    api_sees_detail(r) ? db_last_error() :
+		    "database unavailable"));
 	api_reply(r, 200, o);
 }
 

@@ -2,6 +2,10 @@
  * config.c: grantd.conf, an INI file. Every key lives in one table that
  * drives parsing, defaults, reload and the check that each key is documented.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -54,7 +59,7 @@ static const struct config_key config_keys[] = {
 	{ "mail", "smtp_url", CONF_STRING, S(mail_smtp_url), "smtp://127.0.0.1:25", 0, 0, NULL },
 	{ "mail", "smtp_user", CONF_STRING, S(mail_smtp_user), NULL, 0, 0, NULL },
 	{ "mail", "smtp_password_file", CONF_STRING, S(mail_smtp_password_file), NULL, 0, 0, NULL },
-	{ "mail", "smtp_starttls", CONF_CHOICE, S(mail_smtp_starttls), "try", 0, 0,
+	{ "mail", "smtp_starttls", CONF_CHOICE, S(mail_smtp_starttls), NULL, 0, 0,
 	    "off|try|required" },
 	{ "mail", "smtp_ca_file", CONF_STRING, S(mail_smtp_ca_file), NULL, 0, 0, NULL },
 	{ "mail", "sendmail", CONF_STRING, S(mail_sendmail), "/usr/sbin/sendmail", 0, 0, NULL },
@@ -78,7 +83,7 @@ static const struct config_key intake_keys[] = {
 	{ "intake", "user", CONF_STRING, I(user), NULL, 0, 0, NULL },
 	{ "intake", "password_file", CONF_STRING, I(password_file), NULL, 0, 0, NULL },
 	{ "intake", "processed_folder", CONF_STRING, I(processed_folder), "Processed", 0, 0, NULL },
-	{ "intake", "starttls", CONF_CHOICE, I(starttls), "try", 0, 0, "off|try|required" },
+	{ "intake", "starttls", CONF_CHOICE, I(starttls), NULL, 0, 0, "off|try|required" },
 	{ "intake", "ca_file", CONF_STRING, I(ca_file), NULL, 0, 0, NULL },
 	{ "intake", "round", CONF_STRING, I(round), NULL, 0, 0, NULL },
 	/* Unset: by type, see config_intake_defaults(). */
@@ -258,6 +263,59 @@ config_intake_defaults(struct intake_conf *in)
 		    INTAKE_IMAP_POLL : INTAKE_MAILDIR_POLL;
 }
 
+/*
+ * STARTTLS when not set: "required" unless the URL's host is this machine
+ * (127.0.0.0/8, ::1, localhost), since with "try" anyone on the path who
+ * strips the server's STARTTLS offer reads the password and the mail.
+ */
+const char *
+config_starttls_default(const char *url)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+	const char	*p, *at, *end;
+	char		 host[256];
+	size_t		 n;
+
+	if (url == NULL || (p = strstr(url, "://")) == NULL)
+		return "required";
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	if ((at = memchr(p, '@', (size_t)(end - p))) != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		p++;
+		n = strcspn(p, "]");
+	} else
+		n = strcspn(p, ":/?#");
+	if (n == 0 || n >= sizeof host)
+		return "required";
+	memcpy(host, p, n);
+	host[n] = '\0';
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return "try";
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127 ? "try" : "required";
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ? "try" : "required";
+	return "required";
+}
+
+static void
+config_starttls_defaults(struct config *c)
+{
+	int	i;
+
+	if (c->mail_smtp_starttls == NULL)
+		c->mail_smtp_starttls = xstrdup(config_starttls_default(
+		    c->mail_smtp_url));
+	for (i = 0; i < c->nintake; i++)
+		if (c->intake[i]->starttls == NULL)
+			c->intake[i]->starttls = xstrdup(
+			    config_starttls_default(c->intake[i]->url));
+}
+
 /* What each intake needs, once its whole section is read. */
 static int
 config_check_intake(const struct intake_conf *in, char *err, size_t errlen)
@@ -388,6 +446,7 @@ config_load(const char *path, char *err, size_t errlen)
 		config_free(c);
 		return NULL;
 	}
+	config_starttls_defaults(c);
 	if (c->instance != NULL && strlen(c->instance) > 64) {
 		errfmt(err, errlen, "%s: [grantd] instance is longer than 64 "
 		    "characters", path);

@@ -83,6 +83,7 @@ int		 config_read_password(const struct config *, char **, char *,
 		     size_t);
 int		 config_read_secret(const char *, char **, char *, size_t);
 const char	*config_key_name(size_t, const char **);
+const char	*config_starttls_default(const char *);
 
 /* db.c */
 int		 db_init(const struct config *, char *, size_t);

@@ -154,6 +154,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		intake_stop();
 		outbox_stop();
 		staff_stop();
+		audit_stop();
 		grantd_drain_cb(-1, 0, NULL);
 		break;
 	}
@@ -201,6 +202,7 @@ grantd_run(int foreground)
 	curl_loop_init(grantd_base);
 	outbox_start(grantd_base);
 	staff_start(grantd_base);
+	audit_start(grantd_base);
 	mime_init();
 	intake_start(grantd_base);
 	if (api_listen(grantd_base, grantd_config->api_socket, err,
@@ -221,6 +223,7 @@ grantd_run(int foreground)
 	intake_stop();
 	outbox_stop();
 	staff_stop();
+	audit_stop();
 	curl_loop_shutdown();
 	db_shutdown();
 	template_free_all();

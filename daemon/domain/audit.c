@@ -3,6 +3,7 @@
  * the previous row's hash, and audit_head holds the last hash and the count,
  * so altering, deleting or appending behind grantd's back is detectable.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,47 @@ audit_hash(const char *prev, const char *at, const char *actor,
 	    entity, detail);
 	sha256_hex(input, (size_t)n, out);
 	free(input);
+}
+
+/*
+ * A detail's values come from outside (a reason, a title, a header): each
+ * string is bounded, so one long value cannot make the row fail to insert
+ * or fill the log, and the whole is bounded to its column after.
+ */
+static json_t *
+audit_short(json_t *x)
+{
+	char	*c = check_bounded(json_string_value(x), CHECK_VALUE_MAX);
+	json_t	*r = json_string(c);
+
+	free(c);
+	return r;
+}
+
+static void
+audit_bound(json_t *v)
+{
+	const char	*k;
+	json_t		*x;
+	size_t		 i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x) {
+			if (json_is_string(x) && json_string_length(x) >
+			    CHECK_VALUE_MAX)
+				json_object_set_new(v, k, audit_short(x));
+			else
+				audit_bound(x);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (json_is_string(x) && json_string_length(x) >
+			    CHECK_VALUE_MAX)
+				json_array_set_new(v, i, audit_short(x));
+			else
+				audit_bound(x);
+		}
+	}
 }
 
 /*
@@ -56,8 +98,10 @@ audit_append(const char *actor, const char *action, const char *entity,
 	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(at + strlen(at), sizeof at - strlen(at), ".%06ld",
 	    (long)tv.tv_usec);
+	audit_bound(detail);
 	text = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) :
 	    xstrdup("{}");
+	check_bound(text, CHECK_TEXT_MAX);
 	audit_hash(prev, at, actor, action, entity, text, hash);
 	rc = db_exec("INSERT INTO audit_log (at, actor, action, entity, detail, "
 	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", "sssssss", at,
@@ -80,16 +124,66 @@ audit_broken(long long id, const char *why)
 	    "reason", why);
 }
 
-/*
- * Walk the chain in id order. Returns {"ok":true,"rows":N} or the first row
- * that does not fit; NULL on a database error.
- */
-json_t *
-audit_verify(void)
+/* Where an anchor is met in the walk: by its count, or by its hash alone. */
+struct audit_anchor {
+	long long	 count;		/* 0: any row with the hash */
+	char		 hash[65];
+	int		 met;
+};
+
+static json_t *
+audit_anchor_missed(const struct audit_anchor *a, long long rows)
 {
-	json_t		*head, *rows, *row;
-	char		 prev[65] = "", hash[65];
-	long long	 last = 0, count = 0, id = 0;
+	char	why[256];
+
+	if (a->count > rows)
+		snprintf(why, sizeof why, "the log has %lld entries, fewer than "
+		    "the anchor's %lld (entries were removed and the chain "
+		    "rewritten)", rows, a->count);
+	else if (a->count > 0)
+		snprintf(why, sizeof why, "entry %lld does not have the "
+		    "anchor's hash (the log was rewritten)", a->count);
+	else
+		snprintf(why, sizeof why, "no entry has the anchor's hash "
+		    "(the log was rewritten)");
+	return json_pack("{s:b,s:s}", "ok", 0, "reason", why);
+}
+
+/* One row of the walk: NULL if it fits, else the answer saying why not. */
+static json_t *
+audit_walk_row(json_t *row, char prev[65], long long count,
+    struct audit_anchor *a)
+{
+	long long	 id = json_integer_value(json_object_get(row, "id"));
+	char		 hash[65];
+
+#define F(k) json_string_value(json_object_get(row, k))
+	if (strcmp(F("prev_hash"), prev) != 0)
+		return audit_broken(id, "it does not follow the row before it "
+		    "(a row was deleted or inserted)");
+	audit_hash(prev, F("at_raw"), F("actor"), F("action"), F("entity"),
+	    F("detail"), hash);
+	if (strcmp(hash, F("hash")) != 0)
+		return audit_broken(id, "its content was changed");
+#undef F
+	snprintf(prev, 65, "%s", hash);
+	if (a != NULL && !a->met && strcmp(a->hash, hash) == 0 &&
+	    (a->count == 0 || a->count == count))
+		a->met = 1;
+	return NULL;
+}
+
+/*
+ * Walk the chain in id order, from the start to the head; with an anchor,
+ * it must be met on the way. Returns {"ok":true,"rows":N} or the first
+ * thing that does not fit; NULL on a database error.
+ */
+static json_t *
+audit_walk(struct audit_anchor *a)
+{
+	json_t		*head, *rows, *row, *bad = NULL;
+	char		 prev[65];
+	long long	 last = 0, count = 0;
 	size_t		 i;
 
 	if ((head = db_query_row("SELECT hash, count, last_id FROM audit_head "
@@ -98,6 +192,8 @@ audit_verify(void)
 	if (json_is_null(head))
 		return audit_broken(0, "the audit head row is missing");
 	snprintf(prev, sizeof prev, "%064d", 0);
+	if (a != NULL && a->count == 0 && strcmp(a->hash, prev) == 0)
+		a->met = 1;	/* the empty log's anchor */
 	for (;;) {
 		rows = db_query("SELECT id, DATE_FORMAT(at, '%Y-%m-%d "
 		    "%H:%i:%s.%f') AS at_raw, actor, action, entity, detail, "
@@ -108,29 +204,16 @@ audit_verify(void)
 			return NULL;
 		}
 		json_array_foreach(rows, i, row) {
-			id = json_integer_value(json_object_get(row, "id"));
-#define F(k) json_string_value(json_object_get(row, k))
-			if (strcmp(F("prev_hash"), prev) != 0) {
-				json_decref(rows);
-				json_decref(head);
-				return audit_broken(id, "it does not follow the "
-				    "row before it (a row was deleted or "
-				    "inserted)");
-			}
-			audit_hash(prev, F("at_raw"), F("actor"), F("action"),
-			    F("entity"), F("detail"), hash);
-			if (strcmp(hash, F("hash")) != 0) {
-				json_decref(rows);
-				json_decref(head);
-				return audit_broken(id, "its content was changed");
-			}
-#undef F
-			snprintf(prev, sizeof prev, "%s", hash);
-			count++;
-			last = id;
+			if ((bad = audit_walk_row(row, prev, ++count, a)) != NULL)
+				break;
+			last = json_integer_value(json_object_get(row, "id"));
 		}
 		i = json_array_size(rows);
 		json_decref(rows);
+		if (bad != NULL) {
+			json_decref(head);
+			return bad;
+		}
 		if (i < AUDIT_BATCH)
 			break;
 	}
@@ -143,5 +226,116 @@ audit_verify(void)
 		    "the log ends early (its last rows were deleted)");
 	}
 	json_decref(head);
+	if (a != NULL && !a->met)
+		return audit_anchor_missed(a, count);
 	return json_pack("{s:b,s:I}", "ok", 1, "rows", count);
+}
+
+json_t *
+audit_verify(void)
+{
+	return audit_walk(NULL);
+}
+
+/*
+ * "COUNT:HASH" (or just "HASH"), as audit_anchor_get() gives it: the
+ * chain must still reach that entry with that hash. Returns -1 with err
+ * on a malformed anchor, else 0 with *result (NULL on a database error).
+ */
+int
+audit_verify_anchor(const char *anchor, json_t **result, char *err,
+    size_t errlen)
+{
+	struct audit_anchor	 a;
+	const char		*h = anchor, *colon;
+	char			*end;
+
+	memset(&a, 0, sizeof a);
+	if ((colon = strchr(anchor, ':')) != NULL) {
+		errno = 0;
+		a.count = strtoll(anchor, &end, 10);
+		if (end != colon || end == anchor || errno != 0 ||
+		    a.count < 0 || *anchor == '-' || *anchor == '+') {
+			errfmt(err, errlen, "an anchor is COUNT:HASH, as "
+			    "'grantctl audit anchor' prints it");
+			return -1;
+		}
+		h = colon + 1;
+	}
+	if (strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64) {
+		errfmt(err, errlen, "an anchor's hash is 64 hexadecimal digits, "
+		    "as 'grantctl audit anchor' prints it");
+		return -1;
+	}
+	memcpy(a.hash, h, 65);
+	if (colon != NULL && a.count == 0 && strspn(h, "0") != 64) {
+		errfmt(err, errlen, "entry 0 is the empty log, whose hash is "
+		    "all zeros");
+		return -1;
+	}
+	*result = audit_walk(&a);
+	return 0;
+}
+
+/* The chain's head, {"count":N,"hash":H,"anchor":"N:H"}; NULL on error. */
+json_t *
+audit_anchor_get(void)
+{
+	json_t	*head, *r;
+	char	*anchor;
+
+	if ((head = db_query_row("SELECT count, hash FROM audit_head WHERE "
+	    "id = 1", "")) == NULL || json_is_null(head)) {
+		json_decref(head);
+		return NULL;
+	}
+	xasprintf(&anchor, "%lld:%s", (long long)json_integer_value(
+	    json_object_get(head, "count")), json_string_value(
+	    json_object_get(head, "hash")));
+	r = json_pack("{s:O,s:O,s:s}", "count", json_object_get(head, "count"),
+	    "hash", json_object_get(head, "hash"), "anchor", anchor);
+	free(anchor);
+	json_decref(head);
+	return r;
+}
+
+/*
+ * Once a day the head goes to the log (syslog), which the database's
+ * writers cannot rewrite: an anchor to check the chain against later.
+ */
+#define AUDIT_ANCHOR_FIRST	5
+#define AUDIT_ANCHOR_EVERY	86400
+static struct event	*audit_ev;
+
+static void
+audit_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval	 tv = { AUDIT_ANCHOR_EVERY, 0 };
+	json_t		*a;
+
+	if (db_available() && (a = audit_anchor_get()) != NULL) {
+		log_info("audit anchor: %s", json_string_value(
+		    json_object_get(a, "anchor")));
+		json_decref(a);
+	} else
+		tv.tv_sec = 600;	/* the database is away: soon again */
+	event_add(audit_ev, &tv);
+}
+
+void
+audit_start(struct event_base *base)
+{
+	struct timeval	tv = { AUDIT_ANCHOR_FIRST, 0 };
+
+	audit_ev = evtimer_new(base, audit_timer_cb, NULL);
+	event_add(audit_ev, &tv);
+}
+
+void
+audit_stop(void)
+{
+	if (audit_ev != NULL) {
+		event_free(audit_ev);
+		audit_ev = NULL;
+	}
 }

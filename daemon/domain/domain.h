@@ -103,6 +103,10 @@ int		 round_move(const char *, const char *, const char *,
 /* audit.c */
 int		 audit_append(const char *, const char *, const char *, json_t *);
 json_t		*audit_verify(void);
+int		 audit_verify_anchor(const char *, json_t **, char *, size_t);
+json_t		*audit_anchor_get(void);
+void		 audit_start(struct event_base *);
+void		 audit_stop(void);
 
 /* staff.c */
 int		 staff_notify(int, const char *, ...)

@@ -168,6 +168,34 @@ maildir_done(const char *dir, const char *name)
 	return rc;
 }
 
+/*
+ * new/NAME is a symbolic link, a FIFO, a directory or the like: no MTA
+ * delivers those, and reading one could hang the daemon or pull in a file
+ * nobody sent. It is moved (the link itself, never its target) to
+ * unsafe/ beside new/, where whoever runs the mailbox can look, and
+ * logged once, there.
+ */
+static void
+maildir_set_aside(const struct intake_conf *in, const char *name, int why)
+{
+	char	*from, *dir, *to;
+
+	xasprintf(&from, "%s/new/%s", in->path, name);
+	xasprintf(&dir, "%s/unsafe", in->path);
+	xasprintf(&to, "%s/%s", dir, name);
+	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    rename(from, to) == -1)
+		log_warn("intake %s: new/%s is not a regular file and cannot "
+		    "be moved to unsafe/", in->name, name);
+	else
+		log_warnx("intake %s: new/%s is %s, not a message; not read, "
+		    "moved to unsafe/", in->name, name, why == ELOOP ?
+		    "a symbolic link" : "not a regular file");
+	free(from);
+	free(dir);
+	free(to);
+}
+
 void
 intake_maildir_poll(const struct intake_conf *in)
 {
@@ -177,7 +205,7 @@ intake_maildir_poll(const struct intake_conf *in)
 	size_t			 n = 0, cap = 0, i, len;
 	enum intake_result	 r;
 	struct maildir_watch	*w;
-	int			 more = 0, retry = 0;
+	int			 more = 0, retry = 0, saved;
 
 	if (!db_available()) {
 		intake_later(in);
@@ -216,7 +244,10 @@ intake_maildir_poll(const struct intake_conf *in)
 		xasprintf(&path, "%s/%s", dir, names[i]);
 		/* One byte past the limit is enough for the intake to refuse it. */
 		raw = file_read(path, (size_t)grantd_config->max_message + 1, &len);
+		saved = errno;
 		free(path);
+		if (raw == NULL && (saved == ELOOP || saved == EINVAL))
+			maildir_set_aside(in, names[i], saved);
 		if (raw == NULL)
 			continue;	/* gone meanwhile, or unreadable */
 		r = intake_process(in, raw, len);

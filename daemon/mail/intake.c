@@ -71,15 +71,8 @@ intake_quarantine(const char *source, const char *raw, size_t len,
 static long long
 intake_record(struct intake_ctx *c, const char *kind, long long app_id)
 {
-	size_t	len = strlen(c->m->body);
-
-	/* A form is short; a body past this is kept in part (UTF-8 safe). */
-	if (len > INTAKE_BODY_KEEP) {
-		len = INTAKE_BODY_KEEP;
-		while (len > 0 && ((unsigned char)c->m->body[len] & 0xc0) == 0x80)
-			len--;
-		c->m->body[len] = '\0';
-	}
+	/* A form is short; a body past this is kept in part, marked. */
+	check_bound(c->m->body, INTAKE_BODY_KEEP);
 	if (db_exec("INSERT INTO mail_in (source, message_id, content_hash, "
 	    "application_id, kind, from_addr, subject, body) VALUES (?, ?, ?, "
 	    "NULLIF(?, 0), ?, LEFT(?, 254), LEFT(?, 1000), ?)", "sssissss", c->source,

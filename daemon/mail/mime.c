@@ -222,6 +222,7 @@ clean_msgid(const char *s)
 		free(c);
 		return NULL;
 	}
+	check_bound(c, CHECK_MSGID_MAX);
 	return c;
 }
 
@@ -1129,6 +1130,7 @@ read_from(struct mime_message *m, GMimeMessage *msg)
 		if ((m->from_addr = header_addr(obj, fallback[i], NULL)) != NULL)
 			m->from_header = fallback[i];
 	}
+	check_bound(m->from_name, CHECK_NAME_MAX);
 	m->reply_to = mailbox_addr(first_mailbox(
 	    g_mime_message_get_reply_to(msg)));
 	if (m->reply_to == NULL)
@@ -1166,6 +1168,7 @@ references_list(const char *v)
 		free(id);
 	}
 	g_mime_references_free(refs);
+	check_bound_ids(b.p, CHECK_REFS_MAX);
 	return b.p;
 }
 
@@ -1250,6 +1253,7 @@ read_headers(struct mime_message *m, GMimeMessage *msg)
 	m->cc = header_decoded(obj, "Cc");
 	if ((m->subject = clean_line(g_mime_message_get_subject(msg))) == NULL)
 		m->subject = xstrdup("");
+	check_bound(m->subject, CHECK_TEXT_MAX);
 	if ((date = g_mime_message_get_date(msg)) != NULL)
 		m->date = (time_t)g_date_time_to_unix(date);
 	m->message_id = clean_msgid(g_mime_message_get_message_id(msg));

@@ -47,10 +47,18 @@ smtp_done_cb(CURL *easy, CURLcode rc, void *arg)
 		result = SEND_PERMFAIL;
 	else
 		result = SEND_TEMPFAIL;
-	snprintf(detail, sizeof detail, "%s%s%s",
-	    rc == CURLE_OK ? "accepted" : curl_easy_strerror(rc),
-	    *j->errbuf != '\0' ? ": " : "", j->errbuf);
-	if (code != 0 && rc != CURLE_OK)
+	/*
+	 * Said plainly: a missing STARTTLS offer may be someone on the path
+	 * removing it to read the password.
+	 */
+	if (rc == CURLE_USE_SSL_FAILED)
+		snprintf(detail, sizeof detail, "the server did not offer "
+		    "STARTTLS and smtp_starttls is required: nothing sent");
+	else
+		snprintf(detail, sizeof detail, "%s%s%s",
+		    rc == CURLE_OK ? "accepted" : curl_easy_strerror(rc),
+		    *j->errbuf != '\0' ? ": " : "", j->errbuf);
+	if (code != 0 && rc != CURLE_OK && rc != CURLE_USE_SSL_FAILED)
 		snprintf(detail + strlen(detail), sizeof detail - strlen(detail),
 		    " (server said %ld)", code);
 	j->done(j->id, result, detail);

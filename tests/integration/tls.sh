@@ -1,6 +1,7 @@
 # tls.sh: mail over TLS with a certificate grantd is told to trust: IMAPS
-# and IMAP with STARTTLS required (Dovecot), and SMTP with STARTTLS
-# required (aiosmtpd).
+# and IMAP with STARTTLS required (Dovecot), each login seen by Dovecot as
+# TLS, and SMTP with STARTTLS required (aiosmtpd); a server whose STARTTLS
+# offer is stripped gets nothing, and the outbox says why.
 . "$top_srcdir/tests/integration/lib.sh"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 IMAP_PORT=$(free_port)
@@ -48,14 +49,29 @@ open_round
 deliver "$top_srcdir/tests/fixtures/mail/plain-form.eml" tls-1
 wait_for "read over IMAPS" 15 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0001'"
 wait_for "answered over SMTP with STARTTLS" 15 sh -c "grep -l -a -F '[FG-$year-0001]' '$T'/smtp/*.eml"
-run grep -a -c "TLS" "$IMAP/dovecot.log"
-[ "$OUT" -gt 0 ] && pass "Dovecot saw TLS" || fail "Dovecot saw TLS" "$OUT"
+# Dovecot logs each login with how its connection was secured ("TLS");
+# logins_since N: grantd's login lines after line N of its log.
+logins_since() {
+	tail -n +"$(($1 + 1))" "$IMAP/dovecot.log" |
+	    grep -a -E '^.* imap-login: Info: Login: user=<grants>, method=PLAIN, rip=127\.0\.0\.1, '
+}
+run logins_since 0
+[ -n "$OUT" ] && pass "Dovecot logged grantd's IMAPS login" ||
+	fail "Dovecot logged grantd's IMAPS login" "$(cat "$IMAP/dovecot.log")"
+run sh -c "echo \"\$0\" | grep -v -c ', TLS, session=<'" "$OUT"
+same "each over TLS" "0" "$OUT"
 
 stop_grantd
 intake_config "imap://127.0.0.1:$IMAP_PORT/INBOX" required
+seen=$(wc -l <"$IMAP/dovecot.log")
 start_grantd
 deliver "$top_srcdir/tests/fixtures/mail/plain-form.eml" tls-2
 wait_for "read over IMAP with STARTTLS" 15 sh -c "$GRANTCTL app list | grep -q 'FG-$year-0002'"
+run logins_since "$seen"
+[ -n "$OUT" ] && pass "Dovecot logged grantd's IMAP login" ||
+	fail "Dovecot logged grantd's IMAP login" "$(cat "$IMAP/dovecot.log")"
+run sh -c "echo \"\$0\" | grep -v -c ', TLS, session=<'" "$OUT"
+same "each turned to TLS by STARTTLS" "0" "$OUT"
 
 # A certificate grantd does not trust is refused, and the error shown.
 stop_grantd
@@ -63,4 +79,25 @@ intake_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" off
 sed -i '/^ca_file = /d' "$T/grantd.conf"
 start_grantd
 wait_for "an untrusted certificate is refused" 15 sh -c "$GRANTCTL intake status | grep -q -i 'certificate'"
+
+# STARTTLS stripped: an SMTP server that does not offer it (as when someone
+# on the path removes the offer) with smtp_starttls = required. Nothing is
+# sent, and the outbox says why.
+stop_grantd
+stop_smtp
+SMTP_TLS="" SMTP_PORT=$(free_port)
+rm -rf "$T/smtp"
+start_smtp
+MAIL_MAX_AGE=10
+intake_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" off
+start_grantd
+ok "queue a letter" $GRANTCTL outbox test --to someone@example.org
+wait_for "it fails, unsent" 30 sh -c "$GRANTCTL outbox list --failed | grep -q someone@example.org"
+ok "the failed list" $GRANTCTL outbox list --failed
+has "says why" "the server did not offer STARTTLS and smtp_starttls is required: nothing sent"
+id=$(echo "$OUT" | awk '/someone@example.org/ { print $1 }')
+ok "the letter" $GRANTCTL outbox show "$id"
+has "its problem" "problem        the server did not offer STARTTLS and smtp_starttls is required: nothing sent"
+run sh -c "ls '$T/smtp' | wc -l"
+same "the server received nothing" "0" "$OUT"
 finish

@@ -121,6 +121,35 @@ test_check_bound(void **state)
 	assert_true(strlen(s) <= 6);
 }
 
+static void
+test_check_bound_ids(void **state)
+{
+	char	s[64], *c;
+
+	(void)state;
+	strcpy(s, "a@x b@x c@x");
+	assert_int_equal(check_bound_ids(s, 11), 0);
+	assert_string_equal(s, "a@x b@x c@x");
+	/* The first and the last kept whole; the middle dropped. */
+	strcpy(s, "first@x mid1@x mid2@x last@x");
+	assert_int_equal(check_bound_ids(s, 20), 1);
+	assert_string_equal(s, "first@x last@x");
+	strcpy(s, "first@x mid1@x mid2@x last@x");
+	assert_int_equal(check_bound_ids(s, 22), 1);
+	assert_string_equal(s, "first@x mid2@x last@x");
+	/* No whole id fits after the first: only the first. */
+	strcpy(s, "first@x a-very-long-last-one@x");
+	assert_int_equal(check_bound_ids(s, 12), 1);
+	assert_string_equal(s, "first@x");
+	/* The first alone too long: cut and marked. */
+	strcpy(s, "a-very-long-first-id@x b@x");
+	assert_int_equal(check_bound_ids(s, 10), 1);
+	assert_string_equal(s, "a-very-...");
+	c = check_bounded("a longer value than allowed", 10);
+	assert_string_equal(c, "a longe...");
+	free(c);
+}
+
 int
 main(void)
 {
@@ -129,6 +158,7 @@ main(void)
 		cmocka_unit_test(test_check_code),
 		cmocka_unit_test(test_check_text),
 		cmocka_unit_test(test_check_bound),
+		cmocka_unit_test(test_check_bound_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

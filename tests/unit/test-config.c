@@ -136,6 +136,52 @@ test_config_keys_listed(void **state)
 	assert_true(i >= 10);
 }
 
+/* STARTTLS is "try" by default only for a server on this machine. */
+static void
+test_config_starttls_default(void **state)
+{
+	static const char *loopback[] = { "smtp://127.0.0.1:25",
+	    "smtp://127.1.2.3", "imap://localhost/INBOX", "imap://LOCALHOST:143",
+	    "smtp://[::1]:587", "imap://user@127.0.0.1:143/INBOX", NULL };
+	static const char *remote[] = { "smtp://mail.example.org:587",
+	    "smtp://192.0.2.25", "imap://[2001:db8::1]/INBOX",
+	    "imap://localhost.example.org/INBOX", "smtp://128.0.0.1",
+	    "imap://127.0.0.1@evil.example.org/INBOX", "smtp://[::2]",
+	    "smtp://localhost@192.0.2.1", "", NULL };
+	struct config	*c;
+	char		 err[GRANT_ERRLEN];
+	int		 i;
+
+	(void)state;
+	for (i = 0; loopback[i] != NULL; i++)
+		if (strcmp(config_starttls_default(loopback[i]), "try") != 0)
+			fail_msg("%s: not try", loopback[i]);
+	for (i = 0; remote[i] != NULL; i++)
+		if (strcmp(config_starttls_default(remote[i]), "required") != 0)
+			fail_msg("%s: not required", remote[i]);
+	assert_string_equal(config_starttls_default(NULL), "required");
+
+	/* Through grantd.conf: the default follows the URL, a value wins. */
+	c = load("# defaults\n", err, sizeof err);
+	unlink(path);
+	assert_non_null(c);
+	assert_string_equal(c->mail_smtp_starttls, "try");	/* 127.0.0.1 */
+	config_free(c);
+	c = load("[mail]\nsmtp_url = smtp://relay.example.org:587\n"
+	    "[intake a]\ntype = imap\nurl = imap://imap.example.org/INBOX\n"
+	    "user = u\nround = FG\n[intake b]\ntype = imap\n"
+	    "url = imap://127.0.0.1/INBOX\nuser = u\nround = FG\n"
+	    "[intake c]\ntype = imap\nurl = imap://imap.example.org/INBOX\n"
+	    "user = u\nround = FG\nstarttls = try\n", err, sizeof err);
+	unlink(path);
+	assert_non_null(c);
+	assert_string_equal(c->mail_smtp_starttls, "required");
+	assert_string_equal(c->intake[0]->starttls, "required");
+	assert_string_equal(c->intake[1]->starttls, "try");
+	assert_string_equal(c->intake[2]->starttls, "try");
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -143,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_values),
 		cmocka_unit_test(test_config_intake_poll),
+		cmocka_unit_test(test_config_starttls_default),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_keys_listed),
 	};
