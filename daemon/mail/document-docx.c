@@ -45,7 +45,15 @@ document_docx_text(const unsigned char *data, size_t len,
 	if (document_zip_entry(data, len, "word/document.xml", l, &xml, &xlen,
 	    err, errlen) == -1)
 		return -1;
-	rc = document_xml_text(xml, xlen, &docx_names, l, text, err, errlen);
+	rc = document_docx_xml(xml, xlen, l, text, err, errlen);
 	free(xml);
 	return rc;
+}
+
+/* The XML part alone: the zip's contents, or a fuzzer's input. */
+int
+document_docx_xml(const char *xml, size_t len, const struct document_limits *l,
+    char **text, char *err, size_t errlen)
+{
+	return document_xml_text(xml, len, &docx_names, l, text, err, errlen);
 }

@@ -44,6 +44,10 @@ int		 document_docx_text(const unsigned char *, size_t,
 		     const struct document_limits *, char **, char *, size_t);
 int		 document_odt_text(const unsigned char *, size_t,
 		     const struct document_limits *, char **, char *, size_t);
+int		 document_docx_xml(const char *, size_t,
+		     const struct document_limits *, char **, char *, size_t);
+int		 document_odt_xml(const char *, size_t,
+		     const struct document_limits *, char **, char *, size_t);
 int		 document_pdf_text(const unsigned char *, size_t,
 		     const struct document_limits *, char **, char *, size_t);
 
