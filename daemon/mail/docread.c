@@ -93,6 +93,7 @@ main(int argc, char **argv)
 {
 	struct document_limits	 l;
 	enum document_kind	 kind;
+	iconv_t			 utf16[2];
 	unsigned char		*data;
 	char			*text, err[GRANT_ERRLEN];
 	size_t			 len;
@@ -112,8 +113,8 @@ main(int argc, char **argv)
 	 * files: load them now and keep them.
 	 */
 	xmlInitParser();
-	(void)iconv_open("UTF-8", "UTF-16BE");
-	(void)iconv_open("UTF-8", "UTF-16LE");
+	utf16[0] = iconv_open("UTF-8", "UTF-16BE");
+	utf16[1] = iconv_open("UTF-8", "UTF-16LE");
 	if (sandbox_enter(&l, err, sizeof err) == -1) {
 		fprintf(stderr, "grantd-docread: %s\n", err);
 		return 1;
@@ -122,6 +123,8 @@ main(int argc, char **argv)
 		return 1;
 	rc = document_text(kind, data, len, &l, &text, err, sizeof err);
 	free(data);
+	iconv_close(utf16[0]);
+	iconv_close(utf16[1]);
 	if (rc == -1)
 		return docread_write(err, strlen(err)) == -1 ? 1 : 2;
 	rc = docread_write(text, strlen(text));

@@ -28,6 +28,7 @@
 #endif
 #endif
 
+#ifndef SANDBOX_SANITIZED
 static const int sandbox_allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
@@ -50,6 +51,7 @@ static const int sandbox_refused[] = {
 };
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
+#endif
 
 static int
 sandbox_drop_root(char *err, size_t errlen)
@@ -90,13 +92,16 @@ sandbox_limits(const struct document_limits *l, char *err, size_t errlen)
 	    errlen) == -1 ||
 	    sandbox_limit(RLIMIT_FSIZE, 0, 0, err, errlen) == -1 ||
 	    sandbox_limit(RLIMIT_CORE, 0, 0, err, errlen) == -1 ||
-	    sandbox_limit(RLIMIT_NPROC, 0, 0, err, errlen) == -1 ||
 	    sandbox_limit(RLIMIT_NOFILE, 8, 8, err, errlen) == -1)
 		return -1;
 #ifndef SANDBOX_SANITIZED
-	/* AddressSanitizer reserves terabytes of address space up front. */
+	/*
+	 * AddressSanitizer reserves terabytes of address space up front, and
+	 * LeakSanitizer needs a thread at exit.
+	 */
 	if (sandbox_limit(RLIMIT_AS, (rlim_t)l->memory, (rlim_t)l->memory,
-	    err, errlen) == -1)
+	    err, errlen) == -1 ||
+	    sandbox_limit(RLIMIT_NPROC, 0, 0, err, errlen) == -1)
 		return -1;
 #endif
 	return 0;
