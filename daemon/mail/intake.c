@@ -23,6 +23,7 @@
 
 #define INTAKE_QUARANTINE_KEEP	(8 * 1024 * 1024)	/* raw bytes kept */
 #define INTAKE_BODY_KEEP	(1024 * 1024)		/* body text kept */
+#define INTAKE_DOCUMENTS	5	/* files read per message, each up to document_timeout */
 
 /* An attachment read as a document: its text, or why it could not be. */
 struct intake_doc {
@@ -640,7 +641,8 @@ intake_documents(struct intake_ctx *c)
 	if (c->m->is_dsn || c->m->is_auto_reply)
 		return;
 	intake_documents_limits(&l);
-	for (i = 0; i < c->m->nattachments; i++) {
+	for (i = 0; i < c->m->nattachments && c->ndocs < INTAKE_DOCUMENTS;
+	    i++) {
 		a = &c->m->attachments[i];
 		if (a->data == NULL || (kind = document_kind(a->filename,
 		    a->content_type, a->data, a->size)) == DOCUMENT_NONE)
