@@ -52,6 +52,7 @@ static const struct config_key config_keys[] = {
 	{ "grantd", "instance", CONF_STRING, S(instance), NULL, 0, 0, NULL },
 	{ "grantd", "templates", CONF_STRING, S(templates), PKGDATADIR "/templates", 0, 0, NULL },
 	{ "grantd", "template_overrides", CONF_STRING, S(template_overrides), NULL, 0, 0, NULL },
+	{ "grantd", "document_reader", CONF_STRING, S(document_reader), LIBEXECDIR "/grantd-docread", 0, 0, NULL },
 	{ "mail", "transport", CONF_CHOICE, S(mail_transport), "maildir", 0, 0,
 	    "maildir|smtp|sendmail" },
 	{ "mail", "from", CONF_STRING, S(mail_from), "Grants <grants@localhost>", 0, 0, NULL },
@@ -71,6 +72,16 @@ static const struct config_key config_keys[] = {
 	{ "limits", "max_attachment", CONF_INT, S(max_attachment), "10485760", 1024, 1073741824, NULL },
 	{ "limits", "max_attachments", CONF_INT, S(max_attachments), "26214400", 1024, 1073741824, NULL },
 	{ "limits", "max_message", CONF_INT, S(max_message), "52428800", 1024, 1073741824, NULL },
+	{ "limits", "document_max_size", CONF_INT, S(document_max_size), "10485760", 1024, 1073741824, NULL },
+	{ "limits", "document_max_expanded", CONF_INT, S(document_max_expanded), "52428800", 1024, 1073741824, NULL },
+	{ "limits", "document_max_entry", CONF_INT, S(document_max_entry), "20971520", 1024, 1073741824, NULL },
+	{ "limits", "document_max_entries", CONF_INT, S(document_max_entries), "2000", 1, 1000000, NULL },
+	{ "limits", "document_max_depth", CONF_INT, S(document_max_depth), "128", 8, 256, NULL },
+	{ "limits", "document_max_pages", CONF_INT, S(document_max_pages), "50", 1, 100000, NULL },
+	{ "limits", "document_max_text", CONF_INT, S(document_max_text), "1048576", 1024, 67108864, NULL },
+	{ "limits", "document_timeout", CONF_INT, S(document_timeout), "10", 1, 600, NULL },
+	{ "limits", "document_cpu", CONF_INT, S(document_cpu), "5", 1, 600, NULL },
+	{ "limits", "document_memory", CONF_INT, S(document_memory), "536870912", 16777216, 17179869184, NULL },
 };
 #undef S
 

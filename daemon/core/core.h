@@ -53,6 +53,7 @@ struct config {
 	char		*instance;
 	char		*templates;
 	char		*template_overrides;
+	char		*document_reader;
 	/* [mail] */
 	char		*mail_transport;
 	char		*mail_from;
@@ -73,6 +74,16 @@ struct config {
 	long		 max_attachment;
 	long		 max_attachments;
 	long		 max_message;
+	long		 document_max_size;
+	long		 document_max_expanded;
+	long		 document_max_entry;
+	long		 document_max_entries;
+	long		 document_max_depth;
+	long		 document_max_pages;
+	long		 document_max_text;
+	long		 document_timeout;
+	long		 document_cpu;
+	long		 document_memory;
 	/* [intake NAME] */
 	struct intake_conf *intake[CONFIG_MAX_INTAKE];
 	int		 nintake;

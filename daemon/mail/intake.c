@@ -18,16 +18,29 @@
 #include "domain/domain.h"
 #include "mail/mime.h"
 #include "mail/form.h"
+#include "mail/document.h"
 
 #define INTAKE_QUARANTINE_KEEP	(8 * 1024 * 1024)	/* raw bytes kept */
 #define INTAKE_BODY_KEEP	(1024 * 1024)		/* body text kept */
+#define INTAKE_DOCUMENTS	5	/* files read per message, each up to document_timeout */
+
+/* An attachment read as a document: its text, or why it could not be. */
+struct intake_doc {
+	size_t			 att;	/* index into the message's attachments */
+	char			*text;	/* NULL if it could not be read */
+	char			 err[GRANT_ERRLEN];
+};
 
 struct intake_ctx {
 	const char		*source;
 	struct mime_message	*m;
 	const char		*mid;	/* Message-ID, or the content hash */
 	long long		 mail_id;
+	struct intake_doc	*docs;
+	size_t			 ndocs;
 };
+
+static json_t	*intake_form(struct intake_ctx *, const char **);
 
 static void
 intake_count(const char *source, const char *column)
@@ -286,22 +299,20 @@ intake_find_thread(struct intake_ctx *c)
  * for its new state sent to the address on record.
  */
 int
-intake_reply_apply(json_t *app, const char *body, const char *in_reply_to,
+intake_reply_apply(json_t *app, json_t *new, const char *in_reply_to,
     const char *references)
 {
 	long long	 id = json_integer_value(json_object_get(app, "id"));
 	const char	*ref = json_string_value(json_object_get(app, "reference"));
 	const char	*state = json_string_value(json_object_get(app, "state"));
-	json_t		*old, *new, *merged;
+	json_t		*old, *merged;
 	char		 now[16];
 	int		 rc;
 
 	old = json_loads(json_string_value(json_object_get(app, "fields")), 0,
 	    NULL);
-	new = form_extract(body);
 	merged = form_merge(old, new);
 	json_decref(old);
-	json_decref(new);
 	rc = app_assess(id, json_integer_value(json_object_get(app,
 	    "round_id")), ref, merged, state, now, sizeof now);
 	json_decref(merged);
@@ -336,6 +347,7 @@ intake_reply(struct intake_ctx *c, json_t *app, const struct trust_auth *auth)
 	struct trust_reply tr;
 	const char	*held;
 	char		 why[400], note[1024], *refs;
+	json_t		*fields;
 	int		 rc;
 
 	tr.from_addr = c->m->from_addr;
@@ -364,7 +376,9 @@ intake_reply(struct intake_ctx *c, json_t *app, const struct trust_auth *auth)
 		return intake_tell_officer(id, note);
 	}
 	refs = intake_refs(c->m);
-	rc = intake_reply_apply(app, c->m->body, c->m->message_id, refs);
+	fields = intake_form(c, NULL);
+	rc = intake_reply_apply(app, fields, c->m->message_id, refs);
+	json_decref(fields);
 	free(refs);
 	return rc;
 }
@@ -440,26 +454,100 @@ intake_round_vars(json_t *round)
 	return vars;
 }
 
-/* The form from the body, or failing that from a plain-text attachment. */
-static json_t *
-intake_form(struct mime_message *m)
+/* fields beats *best (freed if so): it is a form with more answers. */
+static int
+intake_form_better(json_t *fields, json_t *best, struct mime_attachment *a,
+    const char **file)
 {
-	json_t	*fields = form_extract(m->body);
-	char	*text;
-	size_t	 i;
+	if (!form_has_form(fields) || (form_has_form(best) &&
+	    json_object_size(fields) <= json_object_size(best)))
+		return 0;
+	json_decref(best);
+	if (file != NULL)
+		*file = a->filename;
+	return 1;
+}
 
-	for (i = 0; !form_has_form(fields) && i < m->nattachments; i++) {
+/*
+ * The form from the body or an attachment (plain text, or a document read
+ * by grantd-docread), whichever the reader recognises best; the body wins
+ * a tie, so a complete form in the body is never passed over. *file is
+ * the attachment's name when the form came from one.
+ */
+static json_t *
+intake_form(struct intake_ctx *c, const char **file)
+{
+	struct mime_message	*m = c->m;
+	json_t			*best = form_extract(m->body), *f;
+	char			*text;
+	size_t			 i;
+
+	if (file != NULL)
+		*file = NULL;
+	for (i = 0; i < m->nattachments; i++) {
 		if (m->attachments[i].data == NULL ||
 		    strncasecmp(m->attachments[i].content_type, "text/plain",
 		    10) != 0)
 			continue;
 		text = mime_utf8_clean((const char *)m->attachments[i].data,
 		    m->attachments[i].size);
-		json_decref(fields);
-		fields = form_extract(text);
+		f = form_extract(text);
 		free(text);
+		if (intake_form_better(f, best, &m->attachments[i], file))
+			best = f;
+		else
+			json_decref(f);
 	}
-	return fields;
+	for (i = 0; i < c->ndocs; i++) {
+		if (c->docs[i].text == NULL)
+			continue;
+		f = form_extract(c->docs[i].text);
+		if (intake_form_better(f, best,
+		    &m->attachments[c->docs[i].att], file))
+			best = f;
+		else
+			json_decref(f);
+	}
+	return best;
+}
+
+/*
+ * No form anywhere. If files were sent that might have held it, say which
+ * could not be read and ask for the answers in the body; an officer is
+ * told too, and the files are kept with the mail.
+ */
+static int
+intake_no_form(struct intake_ctx *c, json_t *vars)
+{
+	json_t		*bad = json_array();
+	const char	*name;
+	char		*line;
+	size_t		 i;
+
+	for (i = 0; i < c->ndocs; i++) {
+		name = c->m->attachments[c->docs[i].att].filename;
+		xasprintf(&line, "%s: %s", name, c->docs[i].text == NULL ?
+		    c->docs[i].err : "we found no answers to the form in it");
+		json_array_append_new(bad, json_string(line));
+		free(line);
+	}
+	if (json_array_size(bad) == 0) {
+		json_decref(bad);
+		return intake_record(c, "no-form", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ||
+		    intake_answer(c, "application-form", vars) == -1 ?
+		    -1 : 0;
+	}
+	json_object_set_new(vars, "unreadable", json_string("yes"));
+	json_object_set_new(vars, "unreadable_files", bad);
+	if (intake_record(c, "unreadable-form", 0) == -1 ||
+	    intake_attachments(c, NULL) == -1 ||
+	    staff_notify(ROLE_OFFICER, "A form sent as a file by %s could not "
+	    "be read (%s); they were asked for the answers in an email, and "
+	    "the file is kept with mail %lld", c->m->from_addr,
+	    json_string_value(json_array_get(bad, 0)), c->mail_id) == -1)
+		return -1;
+	return intake_answer(c, "application-form", vars);
 }
 
 /* A new application's letter, held for an officer: why says why. */
@@ -490,6 +578,7 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in,
     const struct trust_auth *auth)
 {
 	json_t		*round, *next, *vars, *fields, *refused;
+	const char	*form_file;
 	long long	 id, officer;
 	char		 ref[40], state[16], d[64], why[400], *refs;
 	time_t		 t;
@@ -509,7 +598,7 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in,
 				    json_string(date_format_local(t, d, sizeof d)));
 		}
 		/* Says what was read, so nothing need be guessed next time. */
-		fields = intake_form(c->m);
+		fields = intake_form(c, NULL);
 		rc = app_set_understood(vars, fields, json_is_null(round) ? 0 :
 		    json_integer_value(json_object_get(round, "id")));
 		json_decref(fields);
@@ -518,12 +607,12 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in,
 		    intake_answer(c, "round-closed", vars) == -1) ? -1 : 0;
 		goto out;
 	}
-	fields = intake_form(c->m);
+	fields = intake_form(c, &form_file);
 	if (!form_has_form(fields)) {
 		json_decref(fields);
-		rc = intake_record(c, "no-form", 0) == -1 ||
-		    intake_attachments(c, NULL) == -1 || (!quiet &&
-		    intake_answer(c, "application-form", vars) == -1) ? -1 : 0;
+		rc = quiet ? (intake_record(c, "no-form", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ? -1 : 0) :
+		    intake_no_form(c, vars);
 		goto out;
 	}
 	if (json_object_get(fields, "email") == NULL)
@@ -549,6 +638,8 @@ intake_new(struct intake_ctx *c, const struct intake_conf *in,
 		goto out;
 	}
 	json_object_set_new(vars, "refused_files", refused);
+	if (form_file != NULL)
+		json_object_set_new(vars, "form_file", json_string(form_file));
 	log_info("intake %s: %s from %s is %s", c->source, ref,
 	    c->m->from_addr, state);
 	/* The named officer hears of it (in their digest, by default). */
@@ -650,6 +741,75 @@ intake_transient(unsigned int e)
 	    e == ER_DUP_ENTRY;
 }
 
+static void
+intake_documents_limits(struct document_limits *l)
+{
+	const struct config	*g = grantd_config;
+
+	document_limits_default(l);
+	l->max_size = (size_t)g->document_max_size;
+	l->max_expanded = (size_t)g->document_max_expanded;
+	l->max_entry = (size_t)g->document_max_entry;
+	l->max_entries = g->document_max_entries;
+	l->max_depth = (int)g->document_max_depth;
+	l->max_pages = (int)g->document_max_pages;
+	l->max_text = (size_t)g->document_max_text;
+	l->timeout = (int)g->document_timeout;
+	l->cpu = (int)g->document_cpu;
+	l->memory = (size_t)g->document_memory;
+}
+
+/*
+ * Attachments that may be a form as a document, read by grantd-docread
+ * before the transaction starts, so that no lock is held while the child
+ * works; the wait is bounded by document_timeout for each file.
+ */
+static void
+intake_documents(struct intake_ctx *c)
+{
+	struct document_limits	 l;
+	struct mime_attachment	*a;
+	struct intake_doc	*d;
+	enum document_kind	 kind;
+	size_t			 i;
+
+	if (c->m->is_dsn || c->m->is_auto_reply)
+		return;
+	intake_documents_limits(&l);
+	for (i = 0; i < c->m->nattachments && c->ndocs < INTAKE_DOCUMENTS;
+	    i++) {
+		a = &c->m->attachments[i];
+		if (a->data == NULL || (kind = document_kind(a->filename,
+		    a->content_type, a->data, a->size)) == DOCUMENT_NONE)
+			continue;
+		c->docs = reallocarray(c->docs, c->ndocs + 1, sizeof *c->docs);
+		if (c->docs == NULL)
+			fatal("reallocarray");
+		d = &c->docs[c->ndocs++];
+		memset(d, 0, sizeof *d);
+		d->att = i;
+		if (document_read(grantd_config->document_reader, kind, a->data,
+		    a->size, &l, &d->text, d->err, sizeof d->err) == -1)
+			log_warnx("intake %s: cannot read %s from %s: %s",
+			    c->source, a->filename, c->m->from_addr, d->err);
+		else
+			log_debug("intake %s: read %s (%zu bytes of text)",
+			    c->source, a->filename, strlen(d->text));
+	}
+}
+
+static void
+intake_documents_free(struct intake_ctx *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->ndocs; i++)
+		free(c->docs[i].text);
+	free(c->docs);
+	c->docs = NULL;
+	c->ndocs = 0;
+}
+
 /* Take in one raw message from the mailbox in. */
 enum intake_result
 intake_process(const struct intake_conf *in, const char *raw, size_t len)
@@ -679,6 +839,7 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 		    "From address, so there is no one to answer");
 	}
 	c.mid = c.m->message_id != NULL ? c.m->message_id : c.m->content_hash;
+	intake_documents(&c);
 	if (db_begin() == -1)
 		goto retry;
 	seen = db_query_row("SELECT id FROM mail_in WHERE message_id = ? AND "
@@ -690,6 +851,7 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 		intake_count(in->name, "duplicates");
 		if (db_commit() == -1)
 			goto retry;
+		intake_documents_free(&c);
 		mime_free(c.m);
 		return INTAKE_DUPLICATE;
 	}
@@ -698,10 +860,12 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 		intake_count(in->name, "taken");
 	if (rc == -1 || db_commit() == -1)
 		goto retry;
+	intake_documents_free(&c);
 	mime_free(c.m);
 	return INTAKE_STORED;
 retry:
 	db_rollback();
+	intake_documents_free(&c);
 	mime_free(c.m);
 	/*
 	 * The database going away is worth waiting for; a message the

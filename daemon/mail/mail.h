@@ -66,7 +66,7 @@ enum intake_result {
 };
 enum intake_result intake_process(const struct intake_conf *, const char *,
 		     size_t);
-int		 intake_reply_apply(json_t *, const char *, const char *,
+int		 intake_reply_apply(json_t *, json_t *, const char *,
 		     const char *);
 int		 intake_letter(long long, const char *, const char *,
 		     const char *);

@@ -37,7 +37,7 @@ static const char *template_names[] = {
 	"reference", "organisation", "contact_name", "email", "project_title",
 	"summary", "amount", "amount_requested", "received", "problems",
 	"reason", "understood", "form_read", "label", "value",
-	"refused_files",
+	"refused_files", "form_file", "unreadable", "unreadable_files",
 	/* the fund, the round and the named officer */
 	"fund_name", "fund_email", "round_title", "round_code", "closes",
 	"opens", "max_award", "priorities", "next_round_title",

@@ -11,6 +11,7 @@
 #include "core/core.h"
 #include "mail/mail.h"
 #include "mail/mime.h"
+#include "mail/form.h"
 #include "domain/domain.h"
 
 #define TRUST_THREAD_IDS 20	/* newest References looked at */
@@ -100,6 +101,8 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 			    "message_id"));
 	const char	*state;
 	long long	 id;
+	json_t		*fields;
+	int		 rc;
 
 	if (app == NULL || json_is_null(app)) {
 		snprintf(outcome, len, "noted; it is about no application");
@@ -127,8 +130,10 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 	}
 	snprintf(outcome, len, "the reply is applied to the application and "
 	    "answered at %s", json_string_value(json_object_get(app, "email")));
-	return intake_reply_apply(app, json_string_value(json_object_get(mail,
-	    "body")), mid, NULL);
+	fields = form_extract(json_string_value(json_object_get(mail, "body")));
+	rc = intake_reply_apply(app, fields, mid, NULL);
+	json_decref(fields);
+	return rc;
 }
 
 /* What the thread calls the message once decided. */
