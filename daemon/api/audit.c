@@ -1,37 +1,22 @@
-/* api-audit.c: reading and checking the audit log. */
+/* audit.c: the API of the audit log: reading, checking, anchoring it. */
 #include <stdlib.h>
 
 #include "core/core.h"
 #include "api/api.h"
 #include "domain/domain.h"
 
-#define AUDIT_LIST_MAX 1000
-
 static void
 api_audit_list(struct api_req *r)
 {
-	const char	*lim = api_query(r, "limit"), *entity = api_query(r, "entity");
+	const char	*lim = api_query(r, "limit");
+	struct dom_err	 e;
 	long		 limit = 50;
 	char		*end;
-	json_t		*rows;
 
-	if (lim != NULL) {
-		limit = strtol(lim, &end, 10);
-		if (*end != '\0' || limit < 1 || limit > AUDIT_LIST_MAX) {
-			api_error(r, 400, "limit must be from 1 to %d",
-			    AUDIT_LIST_MAX);
-			return;
-		}
-	}
-	/* The newest rows, shown oldest first. */
-	rows = db_query("SELECT * FROM (SELECT id, at, actor, action, entity, "
-	    "detail FROM audit_log WHERE (? IS NULL OR entity = ?) ORDER BY id "
-	    "DESC LIMIT ?) t ORDER BY id", "ssd", entity, entity, (int)limit);
-	if (rows == NULL) {
-		api_db_error(r);
-		return;
-	}
-	api_reply(r, 200, json_pack("{s:o}", "entries", rows));
+	if (lim != NULL && (limit = strtol(lim, &end, 10), *end != '\0'))
+		limit = 0;	/* the module says what is allowed */
+	api_list(r, "entries", audit_list(api_query(r, "entity"), limit, &e),
+	    &e);
 }
 
 static void

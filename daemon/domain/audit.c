@@ -339,3 +339,24 @@ audit_stop(void)
 		audit_ev = NULL;
 	}
 }
+
+#define AUDIT_LIST_MAX 1000
+
+/* The newest limit rows (of one entity, if given), shown oldest first. */
+json_t *
+audit_list(const char *entity, long limit, struct dom_err *e)
+{
+	json_t	*rows;
+
+	if (limit < 1 || limit > AUDIT_LIST_MAX) {
+		dom_fail(e, DOM_BAD, "limit must be from 1 to %d",
+		    AUDIT_LIST_MAX);
+		return NULL;
+	}
+	if ((rows = db_query("SELECT * FROM (SELECT id, at, actor, action, "
+	    "entity, detail FROM audit_log WHERE (? IS NULL OR entity = ?) "
+	    "ORDER BY id DESC LIMIT ?) t ORDER BY id", "ssd", entity, entity,
+	    (int)limit)) == NULL)
+		dom_db_fail(e);
+	return rows;
+}

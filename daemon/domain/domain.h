@@ -101,6 +101,7 @@ int		 round_move(const char *, const char *, const char *,
 		     struct dom_err *);
 
 /* audit.c */
+json_t		*audit_list(const char *, long, struct dom_err *);
 int		 audit_append(const char *, const char *, const char *, json_t *);
 json_t		*audit_verify(void);
 int		 audit_verify_anchor(const char *, json_t **, char *, size_t);
