@@ -39,4 +39,8 @@ fails "truncated log found" 1 "" $GRANTCTL audit verify
 has "names where it ends" "the log ends early"
 fails "JSON for scripts, still exit 1" 1 "" $GRANTCTL --json audit verify
 has "ok false" '"ok": false'
+fails "a limit of none" 1 "limit must be from 1 to 1000" $GRANTCTL audit list --limit 0
+fails "a limit that is no number" 1 "limit must be from 1 to 1000" $GRANTCTL audit list --limit 5x
+ok "the last two entries" $GRANTCTL --json audit list --limit 2
+same "two, no more" "2" "$(printf '%s' "$OUT" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))')"
 finish
