@@ -115,6 +115,20 @@ setup() {
 	start_grantd
 }
 
+# setup_maildir_intake: setup, with a mailbox "fg": a Maildir at $T/inbox
+# for fund FG's open round, read every second. The year is in $year.
+setup_maildir_intake() {
+	mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
+	EXTRA_CONFIG="
+[intake fg]
+type = maildir
+path = $T/inbox
+round = FG
+poll_interval = 1"
+	setup
+	year=$(TZ=Europe/London date +%Y)
+}
+
 # start_smtp: a real SMTP server (aiosmtpd) on a free loopback port,
 # writing what it accepts to $T/smtp/ (SMTP_TLS="CERT KEY": STARTTLS only).
 SMTP_PID=""

@@ -3,15 +3,7 @@
 # application; what the reader did not understand is on the application
 # as written, for the officer (grantctl --json app show).
 . "$top_srcdir/tests/integration/lib.sh"
-mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
-EXTRA_CONFIG="
-[intake fg]
-type = maildir
-path = $T/inbox
-round = FG
-poll_interval = 1"
-setup
-year=$(TZ=Europe/London date +%Y)
+setup_maildir_intake
 open_round
 
 deliver() {	# deliver FILE NAME: as an MTA would, through tmp/

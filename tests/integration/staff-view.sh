@@ -4,15 +4,7 @@
 # understand shown after them; --json keeps the typed values.
 . "$top_srcdir/tests/integration/lib.sh"
 F="$top_srcdir/tests/fixtures/mail"
-mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
-EXTRA_CONFIG="
-[intake fg]
-type = maildir
-path = $T/inbox
-round = FG
-poll_interval = 1"
-setup
-year=$(TZ=Europe/London date +%Y)
+setup_maildir_intake
 $GRANTCTL user add priya --uid 5001 --role officer --email priya@example.org >/dev/null
 open_round
 A="FG-$year-0001"

@@ -4,15 +4,7 @@
 # them escaped, visibly, in app list, app show and intake quarantine show;
 # --json keeps the exact text, as JSON escapes.
 . "$top_srcdir/tests/integration/lib.sh"
-mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
-EXTRA_CONFIG="
-[intake fg]
-type = maildir
-path = $T/inbox
-round = FG
-poll_interval = 1"
-setup
-year=$(TZ=Europe/London date +%Y)
+setup_maildir_intake
 open_round
 TITLE=$(printf '\033]0;pwned\007')
 CLEAR=$(printf '\033[2J')
