@@ -27,6 +27,17 @@ const char	*date_format_local_input(time_t, char *, size_t);
 int		 date_year_local(time_t);
 void		 date_today_local(char *, size_t, int *);
 
+/*
+ * score.c: weighted scores in hundredths of a point, exact: an assessor's
+ * is the sum of score x weight (weights add up to 100); a mean over n is
+ * rounded once, half away from zero. A criterion's mean of n scores summing
+ * to s is score_mean(s * 100, n).
+ */
+#define SCORE_BUFLEN 32
+int64_t		 score_weighted(const int *, const int *, size_t);
+int64_t		 score_mean(int64_t, int64_t);
+const char	*score_format(int64_t, char *, size_t);
+
 /* state.c: the lifecycles of HACKING.md, as tables of legal moves. */
 enum state_machine {
 	STATE_ROUND,

@@ -37,7 +37,13 @@ static const struct state_move application_moves[] = {
 	{ "eligible", "shortlisted" }, { "shortlisted", "scored" },
 	{ "scored", "approved" }, { "scored", "declined" },
 	{ "scored", "waitlisted" }, { "waitlisted", "approved" },
-	{ "waitlisted", "declined" }, { NULL, NULL }
+	{ "waitlisted", "declined" },
+	/* the rules rerun, or an officer overrules them */
+	{ "eligible", "ineligible" }, { "ineligible", "eligible" },
+	{ "shortlisted", "ineligible" },
+	/* a round without scoring (Fast Grants) is decided directly */
+	{ "eligible", "approved" }, { "eligible", "declined" },
+	{ "eligible", "waitlisted" }, { NULL, NULL }
 };
 
 static const char *grant_states[] = {
