@@ -4,16 +4,18 @@
  * killed at the deadline; whatever happens to the child (a crash, a
  * limit, a hang) is an unreadable document, never a problem of grantd's.
  *
- * The wait is synchronous, bounded by the deadline: the intake reads one
- * message at a time and stores it in one transaction, and the deadline
- * (a few seconds) is what a hostile file can cost it.
+ * Nothing here waits: the pipes are watched by the event loop (the file
+ * written as the child takes it, the text read as it comes), a timer
+ * kills the child at the deadline, and the child is reaped with
+ * waitpid(WNOHANG) on a short timer once its output ends. grantd leaves
+ * SIGCHLD alone, so the child stays to be reaped here and nowhere else.
+ * The caller hears once, through its callback, from the loop.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,32 +23,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "grant.h"
 #include "mail/document.h"
 #include "mail/mime.h"
 
 #define CHILD_ARGS	24
-#define CHILD_WAIT_MS	10
+#define CHILD_REAP_MS	10	/* how often an ended child is looked for */
 
-struct child {
+struct document_job {
 	pid_t		 pid;
 	int		 in, out;	/* our ends: its stdin, its stdout */
 	const unsigned char *data;
 	size_t		 len, sent;
 	struct strbuf	 text;
 	size_t		 max;
-	long long	 deadline;	/* ms, monotonic */
 	int		 killed, overflow;
+	struct document_limits lim;
+	struct event	*ev_in, *ev_out, *ev_deadline, *ev_reap;
+	document_done_cb done;
+	void		*arg;
 };
-
-static long long
-child_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 child_args(char **argv, char (*buf)[24], enum document_kind kind,
@@ -92,8 +90,9 @@ child_exec(const char *helper, char **argv, int in, int out)
 }
 
 static int
-child_start(struct child *c, const char *helper, enum document_kind kind,
-    const struct document_limits *l, char *err, size_t errlen)
+child_start(struct document_job *c, const char *helper,
+    enum document_kind kind, const struct document_limits *l, char *err,
+    size_t errlen)
 {
 	char	*argv[CHILD_ARGS], buf[CHILD_ARGS][24];
 	int	 in[2], out[2];
@@ -125,92 +124,9 @@ fail:
 	return -1;
 }
 
-static void
-child_write(struct child *c)
-{
-	ssize_t	n;
-
-	n = write(c->in, c->data + c->sent, c->len - c->sent);
-	if (n > 0)
-		c->sent += (size_t)n;
-	/* Done, or the child stopped reading (EPIPE): either way, no more. */
-	if (c->sent == c->len || (n == -1 && errno != EAGAIN &&
-	    errno != EINTR)) {
-		close(c->in);
-		c->in = -1;
-	}
-}
-
-/* 1: more to come; 0: end of output. */
 static int
-child_read(struct child *c)
-{
-	char	buf[16384];
-	ssize_t	n;
-
-	n = read(c->out, buf, sizeof buf);
-	if (n == -1)
-		return errno == EAGAIN || errno == EINTR;
-	if (n == 0)
-		return 0;
-	if (c->text.len + (size_t)n > c->max) {
-		c->overflow = 1;
-		return 0;
-	}
-	strbuf_add(&c->text, buf, (size_t)n);
-	return 1;
-}
-
-/* Feed the file and gather the text until the child closes its end. */
-static void
-child_talk(struct child *c)
-{
-	struct pollfd	 p[2];
-	long long	 left;
-	int		 more = 1;
-
-	while (more && (left = c->deadline - child_now()) > 0) {
-		p[0].fd = c->out;
-		p[0].events = POLLIN;
-		p[1].fd = c->in;
-		p[1].events = POLLOUT;
-		if (poll(p, c->in != -1 ? 2 : 1, (int)left) == -1 &&
-		    errno != EINTR)
-			break;
-		if (c->in != -1 && (p[1].revents & (POLLOUT | POLLERR |
-		    POLLHUP)))
-			child_write(c);
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-			more = child_read(c);
-	}
-	if (more || c->overflow) {
-		kill(c->pid, SIGKILL);
-		c->killed = more;
-	}
-}
-
-static int
-child_wait(struct child *c)
-{
-	int	status;
-
-	while (waitpid(c->pid, &status, WNOHANG) == 0) {
-		if (child_now() >= c->deadline) {
-			kill(c->pid, SIGKILL);
-			c->killed = 1;
-			while (waitpid(c->pid, &status, 0) == -1 &&
-			    errno == EINTR)
-				;
-			break;
-		}
-		usleep(CHILD_WAIT_MS * 1000);
-	}
-	return status;
-}
-
-static int
-child_result(struct child *c, int status, const struct document_limits *l,
-    char **text, char *err, size_t errlen)
+child_result(struct document_job *c, int status,
+    const struct document_limits *l, char **text, char *err, size_t errlen)
 {
 	char	*msg;
 
@@ -245,33 +161,195 @@ child_result(struct child *c, int status, const struct document_limits *l,
 	return -1;
 }
 
-int
-document_read(const char *helper, enum document_kind kind,
-    const unsigned char *data, size_t len, const struct document_limits *l,
-    char **text, char *err, size_t errlen)
+static void
+child_close_in(struct document_job *c)
 {
-	struct child	c;
-	int		status, rc;
+	if (c->ev_in != NULL)
+		event_free(c->ev_in);
+	c->ev_in = NULL;
+	if (c->in != -1)
+		close(c->in);
+	c->in = -1;
+}
 
-	*text = NULL;
+static void
+child_close_out(struct document_job *c)
+{
+	if (c->ev_out != NULL)
+		event_free(c->ev_out);
+	c->ev_out = NULL;
+	if (c->out != -1)
+		close(c->out);
+	c->out = -1;
+}
+
+static void
+child_free(struct document_job *c)
+{
+	child_close_in(c);
+	child_close_out(c);
+	if (c->ev_deadline != NULL)
+		event_free(c->ev_deadline);
+	if (c->ev_reap != NULL)
+		event_free(c->ev_reap);
+	free(c->text.s);
+	free(c);
+}
+
+/* The child is gone: say how it went, once. */
+static void
+child_finish(struct document_job *c, int status)
+{
+	document_done_cb	 done = c->done;
+	void			*arg = c->arg;
+	char			*text = NULL, err[GRANT_ERRLEN];
+
+	*err = '\0';
+	child_result(c, status, &c->lim, &text, err, sizeof err);
+	/* Freed first: the caller may start the next one from done(). */
+	child_free(c);
+	done(text, text == NULL ? err : NULL, arg);
+}
+
+/*
+ * Reap the child if it has ended, else look again shortly; the deadline
+ * timer still runs meanwhile, for a child that closed its output and
+ * lingers.
+ */
+static void
+child_reap(struct document_job *c)
+{
+	struct timeval	tv = { 0, CHILD_REAP_MS * 1000 };
+	int		status = 0;
+	pid_t		p;
+
+	p = waitpid(c->pid, &status, WNOHANG);
+	if (p == -1 && errno == EINTR)
+		p = 0;
+	if (p == 0) {
+		evtimer_add(c->ev_reap, &tv);
+		return;
+	}
+	if (p == -1)
+		status = 1 << 8;	/* not ours to know: a failed reader */
+	c->pid = -1;
+	child_finish(c, status);
+}
+
+static void
+child_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	child_reap(arg);
+}
+
+static void
+child_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct document_job	*c = arg;
+	ssize_t			 n;
+
+	n = write(c->in, c->data + c->sent, c->len - c->sent);
+	if (n > 0)
+		c->sent += (size_t)n;
+	/* Done, or the child stopped reading (EPIPE): either way, no more. */
+	if (c->sent == c->len || (n == -1 && errno != EAGAIN &&
+	    errno != EINTR))
+		child_close_in(c);
+}
+
+/* Text as it comes; at its end (or past the limit), the child is done. */
+static void
+child_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct document_job	*c = arg;
+	char			 buf[16384];
+	ssize_t			 n;
+
+	n = read(c->out, buf, sizeof buf);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0 && c->text.len + (size_t)n <= c->max) {
+		strbuf_add(&c->text, buf, (size_t)n);
+		return;
+	}
+	if (n > 0) {
+		c->overflow = 1;
+		kill(c->pid, SIGKILL);
+	}
+	child_close_out(c);
+	child_close_in(c);
+	child_reap(c);
+}
+
+static void
+child_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct document_job	*c = arg;
+
+	kill(c->pid, SIGKILL);
+	c->killed = 1;
+	child_close_out(c);
+	child_close_in(c);
+	child_reap(c);
+}
+
+/*
+ * Start reading data (which must stay as it is until done is called) in
+ * a child watched by base. NULL, with why in err, if it cannot start;
+ * done is then never called.
+ */
+struct document_job *
+document_start(struct event_base *base, const char *helper,
+    enum document_kind kind, const unsigned char *data, size_t len,
+    const struct document_limits *l, document_done_cb done, void *arg,
+    char *err, size_t errlen)
+{
+	struct document_job	*c;
+	struct timeval		 tv;
+
 	if (len > l->max_size) {
 		errfmt(err, errlen, "it is %zu bytes; the limit is %zu", len,
 		    l->max_size);
-		return -1;
+		return NULL;
 	}
-	memset(&c, 0, sizeof c);
-	c.data = data;
-	c.len = len;
-	c.max = l->max_text + GRANT_ERRLEN;
-	c.deadline = child_now() + (long long)l->timeout * 1000;
-	if (child_start(&c, helper, kind, l, err, errlen) == -1)
-		return -1;
-	child_talk(&c);
-	if (c.in != -1)
-		close(c.in);
-	close(c.out);
-	status = child_wait(&c);
-	rc = child_result(&c, status, l, text, err, errlen);
-	free(c.text.s);
-	return rc;
+	c = xcalloc(1, sizeof *c);
+	c->data = data;
+	c->len = len;
+	c->lim = *l;
+	c->max = l->max_text + GRANT_ERRLEN;
+	c->done = done;
+	c->arg = arg;
+	c->in = c->out = -1;
+	if (child_start(c, helper, kind, l, err, errlen) == -1) {
+		free(c);
+		return NULL;
+	}
+	if ((c->ev_in = event_new(base, c->in, EV_WRITE | EV_PERSIST,
+	    child_write_cb, c)) == NULL ||
+	    (c->ev_out = event_new(base, c->out, EV_READ | EV_PERSIST,
+	    child_read_cb, c)) == NULL ||
+	    (c->ev_deadline = evtimer_new(base, child_deadline_cb, c)) == NULL ||
+	    (c->ev_reap = evtimer_new(base, child_reap_cb, c)) == NULL)
+		fatalx("event_new failed");
+	tv.tv_sec = l->timeout;
+	tv.tv_usec = 0;
+	event_add(c->ev_in, NULL);
+	event_add(c->ev_out, NULL);
+	evtimer_add(c->ev_deadline, &tv);
+	return c;
+}
+
+/* Stop reading, at shutdown: the child is killed and reaped, unheard. */
+void
+document_cancel(struct document_job *c)
+{
+	if (c == NULL)
+		return;
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		/* Bounded: SIGKILL ends the child at once. */
+		while (waitpid(c->pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	child_free(c);
 }

@@ -75,9 +75,18 @@ int		 document_xml_text(const char *, size_t,
 /* sandbox.c: how grantd-docread shuts itself in before reading. */
 int		 sandbox_enter(const struct document_limits *, char *, size_t);
 
-/* document-child.c: in grantd: one file read by grantd-docread. */
-int		 document_read(const char *, enum document_kind,
-		     const unsigned char *, size_t,
-		     const struct document_limits *, char **, char *, size_t);
+/*
+ * document-child.c: in grantd: one file read by grantd-docread, watched
+ * by an event loop. done(text, err, arg) is called once, from the loop:
+ * text (the caller's to free) or NULL and why in err.
+ */
+struct event_base;
+struct document_job;
+typedef void	 (*document_done_cb)(char *, const char *, void *);
+struct document_job *document_start(struct event_base *, const char *,
+		     enum document_kind, const unsigned char *, size_t,
+		     const struct document_limits *, document_done_cb, void *,
+		     char *, size_t);
+void		 document_cancel(struct document_job *);
 
 #endif

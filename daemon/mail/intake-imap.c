@@ -3,9 +3,10 @@
  * event loop. Each poll: STATUS (UIDVALIDITY UIDNEXT MESSAGES), which is
  * all when nothing came since the last UID taken; otherwise NOOP (so the
  * selected mailbox shows what arrived), UID SEARCH past that UID, then per
- * message UID FETCH → intake → after the commit, flag it \Seen and UID
- * MOVE it to the processed folder. A crash before the move only means the
- * message is fetched again and found to be a duplicate.
+ * message UID FETCH → its documents read, if it has any, while the loop
+ * goes on (intake-documents.c) → intake → after the commit, flag it \Seen
+ * and UID MOVE it to the processed folder. A crash before the move only
+ * means the message is fetched again and found to be a duplicate.
  *
  * STATUS and CREATE go over connections of their own (a curl_loop_pool)
  * on which no mailbox is ever selected: Dovecot answers STATUS for the
@@ -38,6 +39,7 @@ struct imap_run {
 	size_t			 limit;
 	uint64_t		 uidvalidity;
 	uint64_t		 uidnext;	/* from STATUS; 0 if not told */
+	struct intake_reading	*rd;	/* the fetched message's documents */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -95,6 +97,8 @@ imap_write_cb(char *data, size_t size, size_t n, void *arg)
 
 static void	imap_next(struct imap_run *);
 static void	imap_done_cb(CURL *, CURLcode, void *);
+static void	imap_command(struct imap_run *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /*
  * The poll is over: record how it ended (unless it only stopped for the
@@ -158,9 +162,6 @@ imap_transfer(struct imap_run *r, const char *path, char *cmd)
 	}
 }
 
-static void
-imap_command(struct imap_run *r, int with_mailbox, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 static void
 imap_command(struct imap_run *r, int with_mailbox, const char *fmt, ...)
 {
@@ -316,12 +317,36 @@ imap_status_read(struct imap_run *r, CURLcode rc)
 	return 0;
 }
 
+/* The fetched message in (with its documents, read): then mark it. */
+static void
+imap_take(struct imap_run *r)
+{
+	enum intake_result	res;
+
+	res = intake_process(r->in, r->buf != NULL ? r->buf : "", r->len,
+	    r->rd);
+	intake_read_free(r->rd);
+	r->rd = NULL;
+	if (res == INTAKE_RETRY) {
+		imap_end(r, 0, NULL);
+		return;
+	}
+	r->step = IMAP_STORE;
+	imap_command(r, 1, "UID STORE %" PRIu64 " +FLAGS (\\Seen)",
+	    r->uids[r->pos]);
+}
+
+static void
+imap_read_cb(struct intake_reading *rd, void *arg)
+{
+	imap_take(arg);
+}
+
 static void
 imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 {
 	struct imap_run		*r = arg;
 	uint64_t		 saved, last;
-	enum intake_result	 res;
 
 	/* Shutting down: leave the rest for the next start. */
 	if (imap_stopping) {
@@ -375,14 +400,11 @@ imap_done_cb(CURL *easy, CURLcode rc, void *arg)
 			imap_fail(r, "FETCH", rc);
 			return;
 		}
-		res = intake_process(r->in, r->buf != NULL ? r->buf : "", r->len);
-		if (res == INTAKE_RETRY) {
-			imap_end(r, 0, NULL);
-			return;
-		}
-		r->step = IMAP_STORE;
-		imap_command(r, 1, "UID STORE %" PRIu64 " +FLAGS (\\Seen)",
-		    r->uids[r->pos]);
+		/* Documents to read: the run waits for them, the loop not. */
+		r->rd = intake_read_start(intake_loop(), r->in, r->buf != NULL ?
+		    r->buf : "", r->len, imap_read_cb, r);
+		if (r->rd == NULL)
+			imap_take(r);
 		return;
 	case IMAP_STORE:
 		if (rc != CURLE_OK) {
@@ -451,9 +473,20 @@ intake_imap_busy(const struct intake_conf *in)
 	return imap_run_for(in)->busy;
 }
 
-/* From now on, transfers that end start nothing new. */
+/*
+ * From now on, transfers that end start nothing new; documents still
+ * being read are given up, their messages left unmarked.
+ */
 void
 intake_imap_stop(void)
 {
+	int	i;
+
 	imap_stopping = 1;
+	for (i = 0; i < nimap_runs; i++)
+		if (imap_runs[i].rd != NULL) {
+			intake_read_free(imap_runs[i].rd);
+			imap_runs[i].rd = NULL;
+			imap_end(&imap_runs[i], 0, NULL);
+		}
 }

@@ -4,6 +4,11 @@
  * another writer's business and never read. inotify says when something
  * lands in new/, so it is read at once; the poll timer remains for what
  * inotify cannot see (a file system shared over the network).
+ *
+ * A message with documents waits, unmarked in new/, while they are read
+ * (intake-documents.c); the Maildir reads nothing else meanwhile, so its
+ * messages are still taken in one at a time, oldest first, and goes on
+ * from there once that one is taken in.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -24,6 +29,10 @@
 struct maildir_watch {
 	const struct intake_conf	*in;
 	int				 wd;	/* -1: not watched (yet) */
+	struct intake_reading		*rd;	/* a message's documents */
+	char				*name;	/* that message, in new/ */
+	char				*raw;
+	size_t				 len;
 };
 
 static struct maildir_watch	 maildir_watches[CONFIG_MAX_INTAKE];
@@ -131,9 +140,25 @@ intake_maildir_watch(struct event_base *base, const struct intake_conf *in)
 	maildir_watch_add(w);
 }
 
+/* The message waiting on its documents is done with, taken in or not. */
+static void
+maildir_wait_end(struct maildir_watch *w)
+{
+	intake_read_free(w->rd);
+	free(w->name);
+	free(w->raw);
+	w->rd = NULL;
+	w->name = w->raw = NULL;
+}
+
+/* Readers still at work are stopped; their messages stay in new/. */
 void
 intake_maildir_unwatch(void)
 {
+	int	i;
+
+	for (i = 0; i < maildir_nwatches; i++)
+		maildir_wait_end(&maildir_watches[i]);
 	if (maildir_iev != NULL)
 		event_free(maildir_iev);
 	maildir_iev = NULL;
@@ -196,30 +221,64 @@ maildir_set_aside(const struct intake_conf *in, const char *name, int why)
 	free(to);
 }
 
-void
+/*
+ * new/NAME in: marked done unless it must wait (-1: try again later).
+ * rd holds its documents, read; NULL if it had none.
+ */
+static int
+maildir_take(const struct intake_conf *in, const char *name, const char *raw,
+    size_t len, struct intake_reading *rd)
+{
+	if (intake_process(in, raw, len, rd) == INTAKE_RETRY)
+		return -1;
+	if (maildir_done(in->path, name) == -1)
+		log_warn("intake %s: cannot move %s to cur/", in->name, name);
+	return 0;
+}
+
+/* Its documents are read: take the message in, then read on. */
+static void
+maildir_read_cb(struct intake_reading *rd, void *arg)
+{
+	struct maildir_watch	*w = arg;
+	int			 rc;
+
+	rc = maildir_take(w->in, w->name, w->raw, w->len, rd);
+	maildir_wait_end(w);
+	if (rc == -1)
+		intake_later(w->in);
+	else
+		intake_again(w->in);
+}
+
+/* Returns 1 while a message waits on its documents (it reads on after). */
+int
 intake_maildir_poll(const struct intake_conf *in)
 {
 	DIR			*d;
 	struct dirent		*de;
 	char			*dir, **names = NULL, *path, *raw, err[512];
 	size_t			 n = 0, cap = 0, i, len;
-	enum intake_result	 r;
 	struct maildir_watch	*w;
-	int			 more = 0, retry = 0, saved;
+	struct intake_reading	*rd;
+	int			 more = 0, retry = 0, waiting = 0, saved;
 
+	w = maildir_watch_for(in);
+	if (w != NULL && w->rd != NULL)
+		return 1;
 	if (!db_available()) {
 		intake_later(in);
-		return;
+		return 0;
 	}
 	/* Before reading: what lands after the read is then seen. */
-	if ((w = maildir_watch_for(in)) != NULL)
+	if (w != NULL)
 		maildir_watch_add(w);
 	xasprintf(&dir, "%s/new", in->path);
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "Maildir %s: %s", dir, strerror(errno));
 		intake_polled(in, err);
 		free(dir);
-		return;
+		return 0;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -250,15 +309,26 @@ intake_maildir_poll(const struct intake_conf *in)
 			maildir_set_aside(in, names[i], saved);
 		if (raw == NULL)
 			continue;	/* gone meanwhile, or unreadable */
-		r = intake_process(in, raw, len);
-		free(raw);
-		if (r == INTAKE_RETRY) {
-			retry = 1;
+		/* Documents to read: it waits for them, and so does the rest. */
+		if (w != NULL && (rd = intake_read_start(intake_loop(), in, raw,
+		    len, maildir_read_cb, w)) != NULL) {
+			w->rd = rd;
+			w->name = names[i];
+			names[i] = NULL;
+			w->raw = raw;
+			w->len = len;
+			waiting = 1;
 			break;
 		}
-		if (maildir_done(in->path, names[i]) == -1)
-			log_warn("intake %s: cannot move %s to cur/", in->name,
-			    names[i]);
+		if (w == NULL)
+			rd = intake_read_now(in, raw, len);
+		else
+			rd = NULL;
+		retry = maildir_take(in, names[i], raw, len, rd) == -1;
+		intake_read_free(rd);
+		free(raw);
+		if (retry)
+			break;
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -266,8 +336,11 @@ intake_maildir_poll(const struct intake_conf *in)
 	free(dir);
 	intake_polled(in, NULL);
 	/* Let the loop serve requests, then carry on with the rest. */
+	if (waiting)
+		return 1;
 	if (more && !retry)
 		intake_again(in);
 	else if (retry)
 		intake_later(in);
+	return 0;
 }

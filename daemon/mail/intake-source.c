@@ -20,15 +20,26 @@ struct intake_timer {
 
 static struct intake_timer	 intake_timers[CONFIG_MAX_INTAKE];
 static int			 intake_ntimers;
+static struct event_base	*intake_base;
 
-/* Returns what intake_imap_poll() does; a Maildir is read there and then. */
+/* The loop that watches the document readers of messages being read. */
+struct event_base *
+intake_loop(void)
+{
+	return intake_base;
+}
+
+/*
+ * 0: a poll started (a Maildir is read there and then, up to a message
+ * waiting on its documents); 1: one is under way, and another follows
+ * it; -1: none can start (the database is unavailable).
+ */
 static int
 intake_poll_one(const struct intake_conf *in)
 {
 	if (strcmp(in->type, "imap") == 0)
 		return intake_imap_poll(in);
-	intake_maildir_poll(in);
-	return 0;
+	return intake_maildir_poll(in);
 }
 
 static void
@@ -77,6 +88,7 @@ intake_start(struct event_base *base)
 	struct timeval		 tv;
 	int			 i;
 
+	intake_base = base;
 	for (i = 0; i < c->nintake; i++) {
 		struct intake_timer *t = &intake_timers[intake_ntimers++];
 		t->conf = c->intake[i];

@@ -18,25 +18,16 @@
 #include "domain/domain.h"
 #include "mail/mime.h"
 #include "mail/form.h"
-#include "mail/document.h"
 
 #define INTAKE_QUARANTINE_KEEP	(8 * 1024 * 1024)	/* raw bytes kept */
 #define INTAKE_BODY_KEEP	(1024 * 1024)		/* body text kept */
-#define INTAKE_DOCUMENTS	5	/* files read per message, each up to document_timeout */
-
-/* An attachment read as a document: its text, or why it could not be. */
-struct intake_doc {
-	size_t			 att;	/* index into the message's attachments */
-	char			*text;	/* NULL if it could not be read */
-	char			 err[GRANT_ERRLEN];
-};
 
 struct intake_ctx {
 	const char		*source;
 	struct mime_message	*m;
 	const char		*mid;	/* Message-ID, or the content hash */
 	long long		 mail_id;
-	struct intake_doc	*docs;
+	const struct intake_doc	*docs;	/* read by intake-documents.c */
 	size_t			 ndocs;
 };
 
@@ -741,78 +732,22 @@ intake_transient(unsigned int e)
 	    e == ER_DUP_ENTRY;
 }
 
+/* The parsed message is the reading's, if there was one. */
 static void
-intake_documents_limits(struct document_limits *l)
+intake_done(struct intake_ctx *c, struct intake_reading *rd)
 {
-	const struct config	*g = grantd_config;
-
-	document_limits_default(l);
-	l->max_size = (size_t)g->document_max_size;
-	l->max_expanded = (size_t)g->document_max_expanded;
-	l->max_entry = (size_t)g->document_max_entry;
-	l->max_entries = g->document_max_entries;
-	l->max_depth = (int)g->document_max_depth;
-	l->max_pages = (int)g->document_max_pages;
-	l->max_text = (size_t)g->document_max_text;
-	l->timeout = (int)g->document_timeout;
-	l->cpu = (int)g->document_cpu;
-	l->memory = (size_t)g->document_memory;
+	if (rd == NULL)
+		mime_free(c->m);
+	c->m = NULL;
 }
 
 /*
- * Attachments that may be a form as a document, read by grantd-docread
- * before the transaction starts, so that no lock is held while the child
- * works; the wait is bounded by document_timeout for each file.
+ * Take in one raw message from the mailbox in. rd holds its documents,
+ * already read (intake-documents.c); NULL if it had none to read.
  */
-static void
-intake_documents(struct intake_ctx *c)
-{
-	struct document_limits	 l;
-	struct mime_attachment	*a;
-	struct intake_doc	*d;
-	enum document_kind	 kind;
-	size_t			 i;
-
-	if (c->m->is_dsn || c->m->is_auto_reply)
-		return;
-	intake_documents_limits(&l);
-	for (i = 0; i < c->m->nattachments && c->ndocs < INTAKE_DOCUMENTS;
-	    i++) {
-		a = &c->m->attachments[i];
-		if (a->data == NULL || (kind = document_kind(a->filename,
-		    a->content_type, a->data, a->size)) == DOCUMENT_NONE)
-			continue;
-		c->docs = reallocarray(c->docs, c->ndocs + 1, sizeof *c->docs);
-		if (c->docs == NULL)
-			fatal("reallocarray");
-		d = &c->docs[c->ndocs++];
-		memset(d, 0, sizeof *d);
-		d->att = i;
-		if (document_read(grantd_config->document_reader, kind, a->data,
-		    a->size, &l, &d->text, d->err, sizeof d->err) == -1)
-			log_warnx("intake %s: cannot read %s from %s: %s",
-			    c->source, a->filename, c->m->from_addr, d->err);
-		else
-			log_debug("intake %s: read %s (%zu bytes of text)",
-			    c->source, a->filename, strlen(d->text));
-	}
-}
-
-static void
-intake_documents_free(struct intake_ctx *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->ndocs; i++)
-		free(c->docs[i].text);
-	free(c->docs);
-	c->docs = NULL;
-	c->ndocs = 0;
-}
-
-/* Take in one raw message from the mailbox in. */
 enum intake_result
-intake_process(const struct intake_conf *in, const char *raw, size_t len)
+intake_process(const struct intake_conf *in, const char *raw, size_t len,
+    struct intake_reading *rd)
 {
 	struct mime_limits	 lim;
 	struct intake_ctx	 c;
@@ -831,15 +766,16 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 	lim.max_total = (size_t)grantd_config->max_attachments;
 	memset(&c, 0, sizeof c);
 	c.source = in->name;
-	if (mime_parse(raw, len, &lim, &c.m, err, sizeof err) == -1)
+	if (rd != NULL)
+		c.m = intake_read_message(rd, &c.docs, &c.ndocs);
+	else if (mime_parse(raw, len, &lim, &c.m, err, sizeof err) == -1)
 		return intake_quarantine(in->name, raw, len, err);
 	if (c.m->from_addr == NULL) {
-		mime_free(c.m);
+		intake_done(&c, rd);
 		return intake_quarantine(in->name, raw, len, "it has no usable "
 		    "From address, so there is no one to answer");
 	}
 	c.mid = c.m->message_id != NULL ? c.m->message_id : c.m->content_hash;
-	intake_documents(&c);
 	if (db_begin() == -1)
 		goto retry;
 	seen = db_query_row("SELECT id FROM mail_in WHERE message_id = ? AND "
@@ -851,8 +787,7 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 		intake_count(in->name, "duplicates");
 		if (db_commit() == -1)
 			goto retry;
-		intake_documents_free(&c);
-		mime_free(c.m);
+		intake_done(&c, rd);
 		return INTAKE_DUPLICATE;
 	}
 	rc = intake_classify(&c, in);
@@ -860,13 +795,11 @@ intake_process(const struct intake_conf *in, const char *raw, size_t len)
 		intake_count(in->name, "taken");
 	if (rc == -1 || db_commit() == -1)
 		goto retry;
-	intake_documents_free(&c);
-	mime_free(c.m);
+	intake_done(&c, rd);
 	return INTAKE_STORED;
 retry:
 	db_rollback();
-	intake_documents_free(&c);
-	mime_free(c.m);
+	intake_done(&c, rd);
 	/*
 	 * The database going away is worth waiting for; a message the
 	 * database refuses is not, or it would block every one behind it.

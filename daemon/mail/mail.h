@@ -64,8 +64,9 @@ enum intake_result {
 	INTAKE_QUARANTINED,	/* kept with the reason: mark it done */
 	INTAKE_RETRY,		/* nothing committed: leave it for later */
 };
+struct intake_reading;
 enum intake_result intake_process(const struct intake_conf *, const char *,
-		     size_t);
+		     size_t, struct intake_reading *);
 int		 intake_reply_apply(json_t *, json_t *, const char *,
 		     const char *);
 int		 intake_letter(long long, const char *, const char *,
@@ -98,6 +99,22 @@ json_t		*trust_held_get(long long);
 int		 trust_held_decide(long long, int, const char *, json_t **,
 		     int *, char *, size_t);
 
+/* intake-documents.c */
+struct intake_doc {
+	size_t		 att;	/* index into the message's attachments */
+	char		*text;	/* NULL if it could not be read */
+	char		 err[GRANT_ERRLEN];
+};
+typedef void	 (*intake_read_cb)(struct intake_reading *, void *);
+struct intake_reading *intake_read_start(struct event_base *,
+		     const struct intake_conf *, const char *, size_t,
+		     intake_read_cb, void *);
+struct intake_reading *intake_read_now(const struct intake_conf *,
+		     const char *, size_t);
+struct mime_message *intake_read_message(struct intake_reading *,
+		     const struct intake_doc **, size_t *);
+void		 intake_read_free(struct intake_reading *);
+
 /* intake-source.c, intake-maildir.c, intake-imap.c */
 void		 intake_start(struct event_base *);
 void		 intake_stop(void);
@@ -106,7 +123,8 @@ void		 intake_again(const struct intake_conf *);
 #define INTAKE_RETRY_SECONDS 2
 void		 intake_later(const struct intake_conf *);
 json_t		*intake_status(void);
-void		 intake_maildir_poll(const struct intake_conf *);
+struct event_base *intake_loop(void);
+int		 intake_maildir_poll(const struct intake_conf *);
 void		 intake_maildir_watch(struct event_base *,
 		     const struct intake_conf *);
 void		 intake_maildir_unwatch(void);

@@ -88,7 +88,10 @@ quarantine_retry(const char *actor, long long id, enum intake_result *res,
     struct dom_err *e)
 {
 	const struct intake_conf	*in;
+	struct intake_reading		*rd;
 	json_t				*row;
+	const char			*raw;
+	size_t				 len;
 	char				 source[64];
 
 	if ((row = quarantine_row(id, e)) == NULL)
@@ -100,8 +103,15 @@ quarantine_retry(const char *actor, long long id, enum intake_result *res,
 		return dom_fail(e, DOM_CONFLICT, "mailbox %s is no longer "
 		    "configured", source);
 	}
-	*res = intake_process(in, json_string_value(json_object_get(row,
-	    "raw")), json_string_length(json_object_get(row, "raw")));
+	raw = json_string_value(json_object_get(row, "raw"));
+	len = json_string_length(json_object_get(row, "raw"));
+	/*
+	 * The officer waits for the answer, and so, for the few seconds
+	 * its documents may take, does the loop: a rare, deliberate act.
+	 */
+	rd = intake_read_now(in, raw, len);
+	*res = intake_process(in, raw, len, rd);
+	intake_read_free(rd);
 	json_decref(row);
 	if ((*res == INTAKE_STORED || *res == INTAKE_DUPLICATE) &&
 	    db_exec("UPDATE quarantine SET state = 'released' WHERE id = ?", "i",

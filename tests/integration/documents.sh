@@ -33,11 +33,13 @@ open_round
 
 n=0
 # send FROM FILE [TYPE]: a mail from FROM with FILE attached (or, with no
-# FILE, the form in the body), delivered as an MTA would.
+# FILE, the form in the body), delivered as an MTA would to $T/inbox (or
+# to the Maildir $BOX).
 send() {
 	n=$((n + 1))
+	box=${BOX:-$T/inbox}
 	/usr/bin/python3 - "$1" "${2:-}" "${3:-application/octet-stream}" \
-	    "$D/form.txt" "$n" "${BODY_TOO:-}" >"$T/inbox/tmp/$n.m" <<'PY' || exit 1
+	    "$D/form.txt" "$n" "${BODY_TOO:-}" >"$box/tmp/$n.m" <<'PY' || exit 1
 import os, sys
 from email.message import EmailMessage
 sender, path, ctype, form, n, body_too = sys.argv[1:]
@@ -56,7 +58,7 @@ else:
     m.set_content(open(form).read())
 sys.stdout.write(m.as_string())
 PY
-	mv "$T/inbox/tmp/$n.m" "$T/inbox/new/$n.m"
+	mv "$box/tmp/$n.m" "$box/new/$n.m"
 }
 ref_of() {	# the reference of the application from address $1
 	sql "SELECT reference FROM applications WHERE email = '$1'"
@@ -250,4 +252,48 @@ run grep -a -F -c "took longer than 2 seconds" "$(sent_to stuck@example.org)"
 same "killed at the deadline, and said so" "1" "$OUT"
 same "the stuck reader is gone" "" "$(pgrep -P "$GRANTD_PID" -x sleep)"
 ok "grantd is alive after the deadline" kill -0 "$GRANTD_PID"
+
+# While a reader hangs, grantd's loop goes on: it answers at once, and
+# another mailbox's application is taken in and acknowledged long before
+# the deadline; the hung file is answered at the deadline as before.
+stop_grantd
+mkdir -p "$T/inbox2/new" "$T/inbox2/cur" "$T/inbox2/tmp"
+sed -i 's/^document_timeout = .*/document_timeout = 5/' "$T/grantd.conf"
+cat >>"$T/grantd.conf" <<CONF
+
+[intake other]
+type = maildir
+path = $T/inbox2
+round = FG
+poll_interval = 1
+CONF
+start_grantd
+send hung@example.org "$D/table.docx"
+hung=$n
+for _ in $(seq 1 100); do
+	pgrep -P "$GRANTD_PID" -x sleep >/dev/null && break
+	sleep 0.02
+done
+ok "the hanging reader is running" pgrep -P "$GRANTD_PID" -x sleep
+t0=$(date +%s%N)
+run $GRANTCTL status
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+same "status answers while a reader hangs" "0" "$RC"
+[ "$ms" -lt 1000 ] && pass "status took ${ms} ms, not the deadline" ||
+    fail "status took ${ms} ms while a reader hung"
+BOX="$T/inbox2" send plain@example.org
+wait_for "another mailbox's application is acknowledged meanwhile" 3 \
+    answered plain@example.org
+run sql "SELECT state FROM applications WHERE email = 'plain@example.org'"
+same "and it is eligible" "eligible" "$OUT"
+same "the hung file is not answered before its deadline" "" \
+    "$(sent_to hung@example.org)"
+same "its message is left unmarked in new/ meanwhile" "$hung.m" \
+    "$(ls "$T/inbox/new")"
+run sql "SELECT COUNT(*) FROM mail_in WHERE from_addr = 'hung@example.org'"
+same "its message is not taken in while its reader runs" "0" "$OUT"
+wait_for "the hung file is answered at the deadline" 30 answered hung@example.org
+run grep -a -F -c "took longer than 5 seconds" "$(sent_to hung@example.org)"
+same "and the answer says why" "1" "$OUT"
+same "the hung reader is gone" "" "$(pgrep -P "$GRANTD_PID" -x sleep)"
 finish
