@@ -83,4 +83,46 @@ if [ "$new_validity" != "$old_validity" ]; then pass "the new UIDVALIDITY is rem
 	fail "the new UIDVALIDITY is remembered" "still $old_validity"; fi
 run grep -c "UIDVALIDITY changed" "$T/grantd.log"
 same "and logged" "1" "$OUT"
+# A form sent as a file: the message stays in the inbox, unmarked, while
+# its reader works, and grantd serves meanwhile; then it is taken in and
+# moved. This reader prints the form after a pause, as a slow real one
+# would, whatever the machine.
+sed -n '/^Organisation name:/,/^- Tea/p' "$F/plain-form.eml" |
+    sed -e 's/Oakfield Allotment Society/Larkhill Bowls Club/' \
+    -e 's/joan.davies@example.org/bowls@example.org/' >"$T/doc-form.txt"
+printf '#!/bin/sh\ncat >/dev/null\nsleep 3\ncat %s\n' "$T/doc-form.txt" \
+    >"$T/slow-reader"
+chmod 755 "$T/slow-reader"
+/usr/bin/python3 - >"$T/doc.eml" <<'PY' || exit 1
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "Bowls Club <bowls@example.org>"
+m["To"] = "apply@grants.example.org"
+m["Subject"] = "Our application"
+m["Message-ID"] = "<imap-doc@example.org>"
+m.set_content("Hello,\n\nOur application form is attached.\n")
+m.add_attachment(b"PK\x03\x04 not read here", maintype="application",
+                 subtype="octet-stream", filename="form.docx")
+print(m.as_string())
+PY
+stop_grantd
+sed -i "s|^\[grantd\]|[grantd]\ndocument_reader = $T/slow-reader|" \
+    "$T/grantd.conf"
+start_grantd
+deliver "$T/doc.eml" 2007.imap
+$GRANTCTL intake poll >/dev/null
+wait_for "the reader of the file is started" 15 \
+    pgrep -P "$GRANTD_PID" -f slow-reader
+t0=$(date +%s%N)
+ok "status while the file is read" $GRANTCTL status
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 1000 ] && pass "status took ${ms} ms, not the reader's time" ||
+    fail "status took ${ms} ms while a file was read"
+run imap 'SEARCH ALL'
+has "the message is still in the inbox meanwhile" "* SEARCH 1"
+wait_for "the form in the file is an application" 20 sh -c \
+    "[ -n \"\$(mariadb --no-defaults --socket='$GRANTD_TEST_DB_SOCKET' -uroot -N -B '$DB' -e \"SELECT reference FROM applications WHERE email = 'bowls@example.org'\")\" ]"
+wait_for "then the message is moved" 15 sh -c "[ -z \"\$(curl -s --user grants:s3cret 'imap://127.0.0.1:$IMAP_PORT/INBOX' -X 'SEARCH ALL' | sed -n 's/^\* SEARCH *//p' | tr -d '\r ')\" ]"
+run sql "SELECT COUNT(*) FROM mail_in WHERE from_addr = 'bowls@example.org'"
+same "and stored once" "1" "$OUT"
 finish
