@@ -62,7 +62,8 @@ document_by_bytes(const unsigned char *d, size_t len)
 	if (len < 4 || memcmp(d, "PK\003\004", 4) != 0)
 		return DOCUMENT_NONE;
 	/* ODF puts an uncompressed "mimetype" entry first. */
-	if (len > 80 && memmem(d, 100, "opendocument.text", 17) != NULL)
+	if (len > 80 && memmem(d, len < 100 ? len : 100, "opendocument.text",
+	    17) != NULL)
 		return DOCUMENT_ODT;
 	if (memmem(d, len, "word/document.xml", 17) != NULL)
 		return DOCUMENT_DOCX;
