@@ -296,4 +296,29 @@ wait_for "the hung file is answered at the deadline" 30 answered hung@example.or
 run grep -a -F -c "took longer than 5 seconds" "$(sent_to hung@example.org)"
 same "and the answer says why" "1" "$OUT"
 same "the hung reader is gone" "" "$(pgrep -P "$GRANTD_PID" -x sleep)"
+# An officer's retry of a quarantined message reads its documents too,
+# and answers once it is taken in. It is quarantined for its size first;
+# this reader gives the form back at once.
+stop_grantd
+printf '#!/bin/sh\ncat >/dev/null\ncat %s\n' "$D/form.txt" >"$T/quick-reader"
+chmod 755 "$T/quick-reader"
+sed -i -e "s|^document_reader = .*|document_reader = $T/quick-reader|" \
+    -e 's/^\[limits\]/[limits]\nmax_message = 2048/' "$T/grantd.conf"
+start_grantd
+send retry@example.org "$D/table.docx"
+quarantined() {
+	[ -n "$(sql "SELECT id FROM quarantine WHERE raw LIKE '%retry@example.org%'")" ]
+}
+wait_for "a message over max_message is quarantined" 15 quarantined
+stop_grantd
+sed -i '/^max_message = 2048$/d' "$T/grantd.conf"
+start_grantd
+qid=$(sql "SELECT id FROM quarantine WHERE raw LIKE '%retry@example.org%'")
+ok "retried" $GRANTCTL intake quarantine retry "$qid"
+has "and taken in" "taken in"
+ok "its file read into an application" has_app retry@example.org
+wait_for "retry: answered" 15 answered retry@example.org
+run grep -a -F -c "from the file you attached, table.docx" \
+    "$(sent_to retry@example.org)"
+same "retry: the answer says the form was read from the file" "1" "$OUT"
 finish
