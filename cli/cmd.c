@@ -91,10 +91,11 @@ static const struct cmd_entry cmd_table[] = {
 	{ "budget", "list", "", "", 0, 0,
 	    "List budget transfers.", cmd_budget_list },
 
-	{ "user", "add", "NAME --uid UID --role ROLE[,ROLE] [--email ADDRESS]",
+	{ "user", "add", "NAME [--uid UID] --role ROLE[,ROLE] [--email ADDRESS]",
 	    "uid=,role=,email=", 1, 1,
 	    "Add a user: a Unix uid with roles admin, officer, assessor or "
-	    "finance.", cmd_user_add },
+	    "finance. An assessor who scores by email needs no uid, only "
+	    "--email.", cmd_user_add },
 	{ "user", "list", "", "", 0, 0, "List users and their roles.",
 	    cmd_user_list },
 	{ "user", "notify", "NAME --digest daily|immediate|off", "digest=", 1, 1,
