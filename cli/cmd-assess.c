@@ -199,7 +199,7 @@ assess_show(json_t *s)
 		    out_str(x, "mean_text"));
 	table_print(t);
 	printf("\n");
-	out_field("assessors scored", out_str(s, "count"));
+	out_field("scored by", out_str(s, "count"));
 	out_field("total", out_str(s, "total_text"));
 	out_field("mean", out_str(s, "mean_text"));
 	out_field("moderation", json_is_true(json_object_get(s,
