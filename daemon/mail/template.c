@@ -613,7 +613,7 @@ static const char template_sample[] = "{"
     "\"refused_files\": [\"minutes.pdf is 30.0 MB; the limit is 10.0 MB\"],"
     "\"reason\": \"Individuals cannot apply; a group or organisation must.\","
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
-    "\"criteria\": [{\"criterion\": \"Meets a local need\", \"weight\": 40,"
+    "\"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40,"
     "  \"score\": \"4 of 5\", \"feedback\": \"Clear evidence of need.\"}],"
     "\"total_score\": \"78 of 100\", \"accept_by\": \"14 Mar 2027\","
     "\"conditions\": [\"Send photos of the finished garden.\"],"
@@ -636,7 +636,8 @@ static const char template_sample[] = "{"
     "  \"organisation\": \"Riverside Allotment Group\","
     "  \"project_title\": \"Growing Together\", \"amount\": \"£450.00\","
     "  \"summary\": \"Weekly gardening sessions for isolated older neighbours.\","
-    "  \"score_address\": \"grants+score-0123456789abcdef0123456789abcdef@example.org\"}]}";
+    "  \"score_address\": \"grants+score-0123456789abcdef0123456789abcdef@example.org\","
+    "  \"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40}]}]}";
 
 json_t *
 template_sample_vars(void)
