@@ -499,7 +499,7 @@ assess_score(const char *actor, long long actor_id, const char *ref,
 			    "%s is not a whole number from 0 to %d", eq + 1,
 			    r.name[k], r.scale_max));
 	}
-	if (json_array_size(problems) == 0 && assess_apply(&r, a.id,
+	if (assess_apply(&r, a.id,
 	    a.reference, actor_id, score, comment, "grantctl", actor,
 	    problems) == -1) {
 		json_decref(problems);
@@ -1001,7 +1001,7 @@ assess_import_row(const char *actor, const struct csv_record *rec,
 	}
 	if (has_comment && *rec->fields[rec->nfields - 1] != '\0')
 		comment = rec->fields[rec->nfields - 1];
-	if (json_array_size(problems) == 0 && assess_apply(&r, a.id,
+	if (assess_apply(&r, a.id,
 	    a.reference, user_id, score, comment, "import", actor,
 	    problems) == -1) {
 		json_decref(problems);
@@ -1385,11 +1385,14 @@ assess_score_mail(const struct assess_token *t, const char *body)
 		    "is %s, so its scores can no longer change",
 		    json_string_value(json_object_get(app, "state"))));
 	else if (assess_mail_read(&r, body, score, &comment, problems) == 0 &&
-	    json_array_size(problems) == 0)
+	    json_array_size(problems) == 0) {
 		json_array_append_new(problems, json_string("no scores were "
 		    "found in your email: write one line for each criterion, "
 		    "such as \"1: 3\" or \"Need: 3\""));
-	if (json_array_size(problems) == 0 && assess_apply(&r, t->app_id,
+		ok = 0;
+	}
+	/* Read on past problems, so the answer lists all of them at once. */
+	if (ok && assess_apply(&r, t->app_id,
 	    t->reference, t->user_id, score, comment, "email", t->user_name,
 	    problems) == -1) {
 		free(comment);

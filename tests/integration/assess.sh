@@ -311,6 +311,19 @@ run sql "SELECT COUNT(*) FROM outbox WHERE template = 'assessor-scores-recorded'
 same "and nobody was answered" "1" "$OUT"
 
 
+# Scores with something missing: nothing recorded, and the assessor is
+# told what (the quoted letter's lines are not read).
+mail partial "Volunteer <vol@example.org>" "grants+score-$(token vol "$(A 5)")@example.org" <<'BODY'
+Need: 2
+Health: lots
+
+> 2: 4
+BODY
+wait_for "the partial scores are taken in" 15 taken 4
+letter assessor-scores-refused vol@example.org
+run sql "SELECT COUNT(*) FROM assessment_scores s JOIN users u ON u.id = s.user_id JOIN applications a ON a.id = s.application_id WHERE u.name = 'vol' AND a.reference = '$(A 5)'"
+same "nothing recorded from them" "0" "$OUT"
+
 # A conflict declared after assignment takes the assignment and scores.
 ok "bob's conflict on 3, after scoring" as $BOB $GRANTCTL assess conflict \
     "$(A 3)" --reason "Joined their committee"
