@@ -999,8 +999,10 @@ assess_import_row(const char *actor, const struct csv_record *rec,
 		else if (rc == 0)
 			score[k] = -1;
 	}
-	if (has_comment && *rec->fields[rec->nfields - 1] != '\0')
+	if (has_comment && *rec->fields[rec->nfields - 1] != '\0') {
 		comment = rec->fields[rec->nfields - 1];
+		check_bound(rec->fields[rec->nfields - 1], CHECK_TEXT_MAX);
+	}
 	if (assess_apply(&r, a.id,
 	    a.reference, user_id, score, comment, "import", actor,
 	    problems) == -1) {
@@ -1336,7 +1338,8 @@ assess_mail_read(const struct assess_round *r, const char *body, int *score,
 		if (strcasecmp(name, "comment") == 0 ||
 		    strcasecmp(name, "comments") == 0) {
 			free(*comment);
-			*comment = xstrdup(sep + 1 + strspn(sep + 1, " \t"));
+			*comment = check_bounded(sep + 1 + strspn(sep + 1,
+			    " \t"), CHECK_TEXT_MAX);
 		} else if ((k = assess_criterion_find(r, name)) == -2)
 			assess_criterion_problem(r, name, k, problems);
 		else if (k >= 0) {

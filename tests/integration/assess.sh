@@ -309,6 +309,11 @@ run sql "SELECT COUNT(*) FROM assessment_scores s JOIN users u ON u.id = s.user_
 same "the forged scores changed nothing" "0" "$OUT"
 run sql "SELECT COUNT(*) FROM outbox WHERE template = 'assessor-scores-recorded'"
 same "and nobody was answered" "1" "$OUT"
+forged=$(sql "SELECT id FROM mail_in WHERE from_addr = 'mallory@example.net'")
+ok "an officer accepting it" as $PRIYA $GRANTCTL intake held accept "$forged"
+has "is told it is only noted" "scores count only from the assessor's address on record"
+run sql "SELECT COUNT(*) FROM assessment_scores s JOIN users u ON u.id = s.user_id JOIN applications a ON a.id = s.application_id WHERE u.name = 'vol' AND a.reference = '$(A 5)'"
+same "and it still changes nothing" "0" "$OUT"
 
 
 # Scores with something missing: nothing recorded, and the assessor is
