@@ -58,6 +58,10 @@ cmd_assess_assign(struct args *a)
 	    out_str(r, "applications"), json_integer_value(json_object_get(r,
 	    "applications")) == 1 ? "" : "s", out_str(r, "round"),
 	    out_str(r, "per_app"), per == 1 ? "" : "s");
+	json_array_foreach(json_object_get(r, "not_emailed"), i, x)
+		printf("%s has no email address, so was sent nothing: they see "
+		    "their applications with grantctl assess list.\n",
+		    out_escape(json_string_value(x), 0));
 	t = table_new(2, "ASSESSOR", "APPLICATIONS IN ROUND");
 	json_array_foreach(json_object_get(r, "loads"), i, x)
 		table_add(t, out_str(x, "assessor"), out_str(x, "load"));

@@ -739,10 +739,13 @@ assess_pick(struct assess_panel *p, json_t *conflicts, long long app_id,
 	return 0;
 }
 
-/* Each assessor's one letter, with every application new to them. */
+/*
+ * Each assessor's one letter, with every application new to them; those
+ * with no address are named in unsent, to use grantctl assess list.
+ */
 static int
 assess_send_letters(struct assess_panel *p, const struct assess_round *r,
-    const char *actor)
+    const char *actor, json_t *unsent)
 {
 	struct outbox_new	 o;
 	json_t			*officer, *vars, *scale;
@@ -754,8 +757,12 @@ assess_send_letters(struct assess_panel *p, const struct assess_round *r,
 		return -1;
 	scale = assess_letter_scale(r);
 	for (i = 0; i < p->n && rc == 0; i++) {
-		if (json_array_size(p->letters[i]) == 0 || p->email[i] == NULL)
+		if (json_array_size(p->letters[i]) == 0)
 			continue;
+		if (p->email[i] == NULL) {
+			json_array_append_new(unsent, json_string(p->name[i]));
+			continue;
+		}
 		vars = json_pack("{s:s,s:s,s:s,s:s,s:O,s:i,s:O}", "user_name",
 		    p->name[i], "fund_name", r->fund_name, "round_title",
 		    r->title, "round_code", r->code, "applications",
@@ -795,6 +802,7 @@ assess_assign(const char *actor, const char *round, int per_app,
 	struct assess_panel	 p;
 	json_t			*row, *apps = NULL, *conflicts = NULL, *v, *out = NULL;
 	json_t			*assigned, *loads, *names, *criteria = NULL, *block;
+	json_t			*unsent;
 	size_t			 i, k, picked[ASSESS_PER_APP_MAX], free_n, u;
 	long long		 app_id;
 	char			 token[ASSESS_TOKEN_LEN + 1];
@@ -890,7 +898,10 @@ assess_assign(const char *actor, const char *round, int per_app,
 		    "assessors", names)) == -1)
 			goto dbfail;
 	}
-	if (assess_send_letters(&p, &r, actor) == -1 || db_commit() == -1)
+	unsent = json_array();
+	json_object_set_new(out, "not_emailed", unsent);
+	if (assess_send_letters(&p, &r, actor, unsent) == -1 ||
+	    db_commit() == -1)
 		goto dbfail;
 	loads = json_array();
 	for (u = 0; u < p.n; u++)

@@ -150,7 +150,20 @@ has "one application" "Assigned 1 application of $R, 3 assessors each."
 wait_for "its letters sent" 15 sh -c \
     "[ \$(grep -l '^Subject: Applications for you' $T/sent/new/* | wc -l) = 3 ]"
 seen
-$GRANTCTL user add dan --uid $DAN --role assessor --email dan@example.org >/dev/null
+$GRANTCTL user add dan --uid $DAN --role assessor >/dev/null
+
+# An assessor with no address is assigned, and the officer told so.
+apply 9
+wait_for "the ninth is eligible" 20 sh -c \
+    "$GRANTCTL app list --state eligible | grep -q '$(A 9)'"
+$GRANTCTL user disable bob >/dev/null
+ok "assign one to it" as $PRIYA $GRANTCTL assess assign "$R" --per-app 1
+has "dan, the least loaded, has no address" "dan has no email address, so was sent nothing"
+run queue dan
+same "but has it in his queue" "0009" "$OUT"
+run queue bob
+lacks "a disabled assessor is given nothing" "0009"
+$GRANTCTL user enable bob >/dev/null
 
 # ---- scores by grantctl ----
 W="30 20 20 15 15"
@@ -253,7 +266,7 @@ Hello, here are my scores:
 
 - Need - 0
 * innovation = 3/4
-Health: 3
+  3. Health and wellbeing (20%): 3
 4: 4
 strengths: 2
 Comment: Strong local roots.
