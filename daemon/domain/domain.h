@@ -166,6 +166,13 @@ json_t		*assess_list(long long, int, int, const char *,
 json_t		*assess_score(const char *, long long, const char *, json_t *,
 		     const char *, struct dom_err *);
 json_t		*assess_import(const char *, const char *, struct dom_err *);
+/*
+ * assess_summary(app_id): {assessors: [{name, scores: [int], weighted,
+ * weighted_text, comment, scored}], criteria: [{name, weight, mean,
+ * mean_text}], total, total_text, mean, mean_text, moderation, count}.
+ * Hundredths of a point; only assessors who have scored every criterion
+ * count (count is how many), the others show scored false, scores [].
+ */
 json_t		*assess_summary(long long, struct dom_err *);
 json_t		*assess_view(const char *, const char *, int, struct dom_err *);
 int		 assess_token_find(const char *, struct assess_token *);
