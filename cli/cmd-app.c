@@ -276,6 +276,7 @@ cmd_app_show(struct args *a)
 			    out_str(x, "refused_reason") : "kept");
 		table_print(t);
 	}
+	assess_show(json_object_get(r, "assessment"));
 	app_thread(r);
 	json_decref(r);
 	return CMD_OK;

@@ -68,6 +68,30 @@ static const struct cmd_entry cmd_table[] = {
 	{ "app", "withdraw", "REF --reason TEXT", "reason=", 1, 1,
 	    "Withdraw an application, with the reason.", cmd_app_withdraw },
 
+	{ "assess", "conflict", "REF [--user NAME] --reason TEXT",
+	    "user=,reason=", 1, 1,
+	    "Declare a conflict of interest: an officer for any assessor, an "
+	    "assessor for themselves. Any assignment of the application to "
+	    "them, with its scores, goes; it is never assigned to them again.",
+	    cmd_assess_conflict },
+	{ "assess", "assign", "ROUND --per-app N", "per-app=", 1, 1,
+	    "Give each eligible application of the round N assessors, spread "
+	    "evenly and never one with a conflict; it is shortlisted, and "
+	    "each assessor is sent one email listing what to score.",
+	    cmd_assess_assign },
+	{ "assess", "list", "[--mine] [--round ROUND]", "mine,round=", 0, 0,
+	    "List assessors' queues, scored or not (an assessor sees their "
+	    "own).", cmd_assess_list },
+	{ "assess", "score", "REF --criterion NAME=SCORE... [--comment TEXT]",
+	    "criterion=*,comment=", 1, 1,
+	    "Score an application assigned to you. NAME is a criterion's "
+	    "number or the beginning of its name; every criterion the first "
+	    "time, any of them later.", cmd_assess_score },
+	{ "assess", "import", "FILE.csv", "", 1, 1,
+	    "Import a panel's scores from a spreadsheet saved as CSV, with "
+	    "the header reference,assessor,<criteria>,comment: every row, or "
+	    "none.", cmd_assess_import },
+
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",
 	    cmd_intake_status },
@@ -91,10 +115,11 @@ static const struct cmd_entry cmd_table[] = {
 	{ "budget", "list", "", "", 0, 0,
 	    "List budget transfers.", cmd_budget_list },
 
-	{ "user", "add", "NAME --uid UID --role ROLE[,ROLE] [--email ADDRESS]",
+	{ "user", "add", "NAME [--uid UID] --role ROLE[,ROLE] [--email ADDRESS]",
 	    "uid=,role=,email=", 1, 1,
 	    "Add a user: a Unix uid with roles admin, officer, assessor or "
-	    "finance.", cmd_user_add },
+	    "finance. An assessor who scores by email needs no uid, only "
+	    "--email.", cmd_user_add },
 	{ "user", "list", "", "", 0, 0, "List users and their roles.",
 	    cmd_user_list },
 	{ "user", "notify", "NAME --digest daily|immediate|off", "digest=", 1, 1,

@@ -124,5 +124,11 @@ int		 cmd_template_preview(struct args *);
 int		 cmd_audit_list(struct args *);
 int		 cmd_audit_verify(struct args *);
 int		 cmd_audit_anchor(struct args *);
+int		 cmd_assess_conflict(struct args *);
+int		 cmd_assess_assign(struct args *);
+int		 cmd_assess_list(struct args *);
+int		 cmd_assess_score(struct args *);
+int		 cmd_assess_import(struct args *);
+void		 assess_show(json_t *);
 
 #endif

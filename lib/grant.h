@@ -66,6 +66,16 @@ int		 check_bound(char *, size_t);
 char		*check_bounded(const char *, size_t);
 int		 check_bound_ids(char *, size_t);
 
+/* csv.c */
+struct csv_record {
+	size_t	 line;		/* where the record starts, from 1 */
+	size_t	 nfields;
+	char	**fields;
+};
+int		 csv_parse(const char *, size_t, struct csv_record **, size_t *,
+		     char *, size_t);
+void		 csv_free(struct csv_record *, size_t);
+
 /* log.c */
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 void		 log_init(const char *, int, enum log_level);

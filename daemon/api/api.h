@@ -50,7 +50,7 @@ const char	*api_text(struct api_req *, const char *, size_t);
 int		 api_money(struct api_req *, const char *, int, int64_t *);
 
 /* status.c, funds.c, rounds.c, budget.c, users.c, audit.c, outbox.c,
- * intake.c, applications.c */
+ * intake.c, applications.c, assess.c */
 extern const struct api_route api_status_routes[];
 extern const struct api_route api_fund_routes[];
 extern const struct api_route api_round_routes[];
@@ -60,5 +60,6 @@ extern const struct api_route api_audit_routes[];
 extern const struct api_route api_outbox_routes[];
 extern const struct api_route api_intake_routes[];
 extern const struct api_route api_app_routes[];
+extern const struct api_route api_assess_routes[];
 
 #endif

@@ -12,12 +12,26 @@ api_app_list(struct api_req *r)
 	    api_query(r, "state"), &e), &e);
 }
 
+/* With the panel's scores, as far as the caller may see them. */
 static void
 api_app_show(struct api_req *r)
 {
-	struct dom_err	e;
+	struct dom_err	 e;
+	json_t		*app, *scores;
 
-	api_result(r, 200, app_show(r->parts[2], &e), &e);
+	if ((app = app_show(r->parts[2], &e)) == NULL) {
+		api_fail(r, &e);
+		return;
+	}
+	if ((scores = assess_view(r->parts[2], r->user_name, r->roles, &e))
+	    == NULL && e.status != DOM_OK) {
+		json_decref(app);
+		api_fail(r, &e);
+		return;
+	}
+	if (scores != NULL)
+		json_object_set_new(app, "assessment", scores);
+	api_reply(r, 200, app);
 }
 
 static void

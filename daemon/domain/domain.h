@@ -134,4 +134,48 @@ int		 app_withdraw(const char *, const char *, const char *,
 		     struct dom_err *);
 json_t		*app_letter_vars_by_ref(const char *, struct dom_err *);
 
+/* assessment.c */
+#define ASSESS_CRITERIA_MAX	20	/* as round.c allows */
+#define ASSESS_SCALE_MAX	10	/* rounds.scale_max's check */
+#define ASSESS_TOKEN_LEN	32
+struct assess_round {
+	long long	 id;
+	char		 code[ROUND_CODE_LEN], title[201], fund_name[201];
+	int		 scale_max, spread, ncrit;
+	int		 position[ASSESS_CRITERIA_MAX];	/* round_criteria's */
+	int		 weight[ASSESS_CRITERIA_MAX];
+	char		 name[ASSESS_CRITERIA_MAX][201];
+	char		 label[ASSESS_SCALE_MAX + 1][201];  /* "" if none */
+};
+struct assess_token {		/* an assignment, found by its token */
+	long long	 app_id, user_id;
+	int		 active;
+	char		 token[ASSESS_TOKEN_LEN + 1], reference[33];
+	char		 user_name[65], email[255];
+};
+int		 assess_round_read(long long, struct assess_round *);
+int		 assess_criterion_find(const struct assess_round *,
+		     const char *);
+void		 assess_score_address(const char *, char *, size_t);
+int		 assess_conflict(const char *, int, const char *, const char *,
+		     const char *, struct dom_err *);
+json_t		*assess_assign(const char *, const char *, int,
+		     struct dom_err *);
+json_t		*assess_list(long long, int, int, const char *,
+		     struct dom_err *);
+json_t		*assess_score(const char *, long long, const char *, json_t *,
+		     const char *, struct dom_err *);
+json_t		*assess_import(const char *, const char *, struct dom_err *);
+/*
+ * assess_summary(app_id): {assessors: [{name, scores: [int], weighted,
+ * weighted_text, comment, scored}], criteria: [{name, weight, mean,
+ * mean_text}], total, total_text, mean, mean_text, moderation, count}.
+ * Hundredths of a point; only assessors who have scored every criterion
+ * count (count is how many), the others show scored false, scores [].
+ */
+json_t		*assess_summary(long long, struct dom_err *);
+json_t		*assess_view(const char *, const char *, int, struct dom_err *);
+int		 assess_token_find(const char *, struct assess_token *);
+json_t		*assess_score_mail(const struct assess_token *, const char *);
+
 #endif

@@ -131,8 +131,9 @@ user_new_read(json_t *in, struct user_new *n, struct dom_err *e)
 	if (!user_name_valid(n->name))
 		return dom_fail(e, DOM_BAD, "a user name is 1 to 64 letters, "
 		    "digits, '.', '_' or '-'");
-	if (!json_is_integer(uidv) || (n->uid = json_integer_value(uidv)) < 0 ||
-	    n->uid > 4294967294LL)
+	n->uid = -1;
+	if (uidv != NULL && !json_is_null(uidv) && (!json_is_integer(uidv) ||
+	    (n->uid = json_integer_value(uidv)) < 0 || n->uid > 4294967294LL))
 		return dom_fail(e, DOM_BAD, "--uid must be a Unix user id (a "
 		    "number)");
 	if (rolestr == NULL)
@@ -142,6 +143,14 @@ user_new_read(json_t *in, struct user_new *n, struct dom_err *e)
 	if (n->email != NULL && !check_address(n->email))
 		return dom_fail(e, DOM_BAD, "'%s' is not an email address",
 		    n->email);
+	/*
+	 * A panel member is often a volunteer with no account here: they
+	 * score by email, so an assessor needs no uid, only an address.
+	 * Anyone else works through grantctl, which needs the uid.
+	 */
+	if (n->uid == -1 && (n->roles != ROLE_ASSESSOR || n->email == NULL))
+		return dom_fail(e, DOM_BAD, "--uid is needed, except for an "
+		    "assessor with --email (who scores by email)");
 	return 0;
 }
 
@@ -171,9 +180,11 @@ user_add(const char *actor, json_t *in, struct dom_err *e)
 	json_decref(row);
 	canon = roles_format(n.roles);
 	rc = db_exec("INSERT INTO users (name, uid, roles, email) VALUES "
-	    "(?, ?, ?, ?)", "siss", n.name, (int64_t)n.uid, canon, n.email) != 1 ||
-	    audit_append(actor, "user.create", n.name, json_pack("{s:I,s:s}",
-	    "uid", (json_int_t)n.uid, "roles", canon)) == -1 ||
+	    "(?, NULLIF(?, -1), ?, ?)", "siss", n.name, (int64_t)n.uid, canon,
+	    n.email) != 1 ||
+	    audit_append(actor, "user.create", n.name, json_pack("{s:o,s:s}",
+	    "uid", n.uid == -1 ? json_null() : json_integer(n.uid), "roles",
+	    canon)) == -1 ||
 	    db_commit() == -1 ? dom_db_fail(e) : 0;
 	free(canon);
 	return rc;

@@ -712,6 +712,11 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		json_decref(app);
 		return rc;
 	}
+	if (intake_score_wanted(c->m)) {	/* intake-score.c */
+		json_decref(app);
+		return intake_record(c, "score", 0) == -1 ? -1 :
+		    intake_score(c->m, c->mail_id, &auth);
+	}
 	if (app != NULL) {
 		rc = intake_reply(c, app, &auth);
 		json_decref(app);

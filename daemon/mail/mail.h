@@ -72,6 +72,13 @@ int		 intake_reply_apply(json_t *, json_t *, const char *,
 int		 intake_letter(long long, const char *, const char *,
 		     const char *);
 
+/* intake-score.c */
+struct mime_message;
+struct trust_auth;
+int		 intake_score_wanted(const struct mime_message *);
+int		 intake_score(const struct mime_message *, long long,
+		     const struct trust_auth *);
+
 /* trust.c */
 struct mime_message;
 struct trust_auth {

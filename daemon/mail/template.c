@@ -25,7 +25,8 @@ static const char *template_required[] = {
 	"application-form", "decision-award", "decision-decline", "offer",
 	"tranche-schedule", "payment-sent", "monitoring-due",
 	"monitoring-overdue", "round-closing-soon", "staff-digest",
-	"staff-alert", "test-message", NULL
+	"staff-alert", "test-message", "assessor-assignment",
+	"assessor-scores-recorded", NULL
 };
 
 /*
@@ -46,6 +47,9 @@ static const char *template_names[] = {
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
 	"payment_reference", "grant_total",
+	/* assessment */
+	"applications", "score_address", "scale", "scale_max", "weighted",
+	"refused",
 	/* monitoring */
 	"return_title", "return_due", "days_overdue",
 	/* staff */
@@ -609,7 +613,7 @@ static const char template_sample[] = "{"
     "\"refused_files\": [\"minutes.pdf is 30.0 MB; the limit is 10.0 MB\"],"
     "\"reason\": \"Individuals cannot apply; a group or organisation must.\","
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
-    "\"criteria\": [{\"criterion\": \"Meets a local need\", \"weight\": 40,"
+    "\"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40,"
     "  \"score\": \"4 of 5\", \"feedback\": \"Clear evidence of need.\"}],"
     "\"total_score\": \"78 of 100\", \"accept_by\": \"14 Mar 2027\","
     "\"conditions\": [\"Send photos of the finished garden.\"],"
@@ -624,7 +628,16 @@ static const char template_sample[] = "{"
     "\"user_name\": \"priya\", \"things_need\": \"1 thing needs\","
     "\"items\": [{\"text\": \"FG-2026-0042 was assigned to you\"}],"
     "\"text\": \"FG-2026-0042 was assigned to you\","
-    "\"note\": \"checking the mail set-up\"}";
+    "\"note\": \"checking the mail set-up\","
+    "\"scale_max\": 4, \"weighted\": \"2.70\", \"refused\": false,"
+    "\"score_address\": \"grants+score-0123456789abcdef0123456789abcdef@example.org\","
+    "\"scale\": [{\"score\": 0, \"label\": \"Not met\"}, {\"score\": 4, \"label\": \"Fully met\"}],"
+    "\"applications\": [{\"reference\": \"FG-2026-0042\","
+    "  \"organisation\": \"Riverside Allotment Group\","
+    "  \"project_title\": \"Growing Together\", \"amount\": \"£450.00\","
+    "  \"summary\": \"Weekly gardening sessions for isolated older neighbours.\","
+    "  \"score_address\": \"grants+score-0123456789abcdef0123456789abcdef@example.org\","
+    "  \"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40}]}]}";
 
 json_t *
 template_sample_vars(void)

@@ -104,6 +104,13 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 	json_t		*fields;
 	int		 rc;
 
+	if (strcmp(kind, "score-held") == 0) {
+		/* Scores by email count only from the assessor themself. */
+		snprintf(outcome, len, "noted; scores count only from the "
+		    "assessor's address on record (grantctl assess import "
+		    "enters them)");
+		return 0;
+	}
 	if (app == NULL || json_is_null(app)) {
 		snprintf(outcome, len, "noted; it is about no application");
 		return 0;
@@ -142,6 +149,8 @@ trust_kind(const char *kind, int accept)
 {
 	if (strcmp(kind, "reply-held") == 0)
 		return accept ? "reply" : "reply-rejected";
+	if (strcmp(kind, "score-held") == 0)
+		return accept ? "score-noted" : "score-rejected";
 	return accept ? "application" : kind;	/* the letter stays unsent */
 }
 
