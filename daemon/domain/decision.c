@@ -582,8 +582,9 @@ decide_round(const char *actor, const char *code, int accept,
 	    decide_rules(r.id, &rules, e) == -1)
 		return NULL;
 	if (!state_can_move(STATE_ROUND, r.state, "decided")) {
-		dom_fail(e, DOM_CONFLICT, "round %s is %s; only a round in "
-		    "assessment can be decided%s", code, r.state,
+		dom_fail(e, DOM_CONFLICT, "round %s is %s, so it cannot be "
+		    "moved to decided: only a round in assessment can%s", code,
+		    r.state,
 		    strcmp(r.state, "closed") == 0 ? " (grantctl round assess "
 		    "moves it there)" : "");
 		return NULL;

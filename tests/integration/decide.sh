@@ -232,7 +232,7 @@ same "the round is decided" "decided" \
     "$(sql "SELECT state FROM rounds WHERE id = $SA_ID")"
 same "each decision is audited with its decider" "11" \
     "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'application.state' AND actor = 'root' AND entity LIKE 'SA-%' AND (detail LIKE '%\"to\":\"approved\"%' OR detail LIKE '%\"to\":\"waitlisted\"%')")"
-fails "a decided round is not decided again" 1 "round $SA is decided" \
+fails "a decided round is not decided again" 1 "round $SA is decided, so it cannot be moved to decided" \
     $GRANTCTL round decide "$SA" --accept-recommendation
 
 # letters: Python's email package, strictly, then compared whole
