@@ -411,7 +411,8 @@ decide_one(const char *actor, const struct decide_app *a, const char *to,
 
 	if (award && decide_commit_money(a, amount, e) == -1)
 		return -1;
-	if (db_exec("UPDATE applications SET state = ?, amount_awarded = ?, "
+	if (db_exec("UPDATE applications SET state = ?, amount_awarded = "
+	    "NULLIF(?, 0), "
 	    "conditions = ?, decision_reason = ?, decided_by = ?, decided_at = "
 	    "UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
 	    "sisssi", to, award ? amount :

@@ -366,6 +366,9 @@ same "a refused award changes nothing" "eligible 80000 2" \
 ok "decline it instead, with the reason" $GRANTCTL app decide "$SAIRA" \
     --decline --reason "This round’s money is all promised; please apply again in April."
 letter decision-decline saira@example.org
+same "a decline keeps its reason, its decider and no amount" \
+    "declined NULL root This round’s money is all promised; please apply again in April." \
+    "$(sql "SELECT CONCAT_WS(' ', state, COALESCE(amount_awarded, 'NULL'), decided_by, decision_reason) FROM applications WHERE reference = '$SAIRA'")"
 fails "a decided application is not decided again" 1 "is approved" \
     $GRANTCTL app decide "$ZOE" --award
 same "the awards are recorded with who decided" \
