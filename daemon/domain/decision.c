@@ -298,7 +298,6 @@ decide_letter(const struct decide_app *a, const char *to, int64_t amount,
 	json_t			*vars;
 	char			 m[MONEY_BUFLEN], d[64];
 	long long		 rc;
-	int			 y, mo, dd;
 	long			 day;
 
 	if ((vars = app_letter_vars(a->id)) == NULL || json_is_null(vars)) {
@@ -317,7 +316,6 @@ decide_letter(const struct decide_app *a, const char *to, int64_t amount,
 		decide_calendar(cal);
 		day = workday_add(cal, decide_today(), DECIDE_OFFER_DAYS);
 		free(cal);
-		workday_ymd(day, &y, &mo, &dd);
 		workday_format(day, d, sizeof d);
 		/* "Friday 11 December 2026" without the day's name */
 		json_object_set_new(vars, "offer_by", json_string(strchr(d,

@@ -100,7 +100,7 @@ amounts = [16000000, 17500000, 17000000, 16500000, 17000000, 9000000,
            500000, 6000000, 8000000, 7000000, 4500000, 5500000]
 names = [("Café Ūnion’s £1 Lunch Club", "Zoë O’Brien"),
          ("Friends of \"The Green\", Oldham", "Renée Dupré")] + \
-        [("Community Group %d" % k, "Contact %d" % k) for k in range(3, 13)]
+        [("Chloé’s £%d Club" % k, "Chloé O’Hara %d" % k) for k in range(3, 13)]
 prio = ["Older people who live alone"] * 12
 prio[8] = prio[10] = "Young carers"	# ranks 9 and 11
 for r, i in enumerate(order):
