@@ -379,10 +379,10 @@ same "the awards are recorded with who decided" \
 
 $GRANTCTL fund create RC --name "Race Fund" --budget 1000 --max-award 500 \
     >/dev/null || exit 1
-RC=$($GRANTCTL round create RC --title "Race" --rolling \
+RACE=$($GRANTCTL round create RC --title "Race" --rolling \
     --opens "$(date -u +%Y-%m-%d)" --budget 500) || exit 1
-$GRANTCTL round open "$RC" >/dev/null
-RC_ID=$(sql "SELECT id FROM rounds WHERE code = '$RC'")
+$GRANTCTL round open "$RACE" >/dev/null
+RC_ID=$(sql "SELECT id FROM rounds WHERE code = '$RACE'")
 RC_FUND=$(sql "SELECT id FROM funds WHERE code = 'RC'")
 sql "UPDATE rounds SET scoring = 0 WHERE id = $RC_ID"
 for i in 1 2; do
@@ -407,6 +407,31 @@ same "the other is refused for want of money" "1" \
 same "committed never exceeds the budget" "40000 50000 1" \
     "$(sql "SELECT committed, budget, (SELECT COUNT(*) FROM grants WHERE round_id = $RC_ID) FROM rounds WHERE id = $RC_ID" | tr '\t' ' ')"
 kill -TERM "$GRANTD2_PID"; wait "$GRANTD2_PID" 2>/dev/null
+
+# deciding a round without scoring: application by application
+fails "a round still open is not decided" 1 \
+    "round $RACE is open, so it cannot be moved to decided" \
+    $GRANTCTL round decide "$RACE" --accept-recommendation
+$GRANTCTL round close "$RACE" >/dev/null && $GRANTCTL round assess "$RACE" >/dev/null
+fails "a round without scoring has no ranking to accept" 1 \
+    "is not scored, so there is no ranking to accept" \
+    $GRANTCTL round decide "$RACE" --accept-recommendation
+fails "a round with an undecided application is not marked decided" 1 \
+    "has 1 application still undecided" $GRANTCTL round decide "$RACE"
+ok "an eligible application is waitlisted directly without scoring" \
+    $GRANTCTL app decide RC-2026-0002 --waitlist
+ok "with every application decided, the round is decided" \
+    $GRANTCTL round decide "$RACE"
+same "it says so" "Round $RACE is now decided." "$OUT"
+fails "a waitlisted application can still be awarded, if the money is there" 1 \
+    "the round has only £100.00 uncommitted" \
+    $GRANTCTL app decide RC-2026-0002 --award
+ok "an award smaller than requested fits what is left" \
+    $GRANTCTL app decide RC-2026-0002 --award --amount 100
+same "the round is fully committed, and two grants are offered" "50000 2" \
+    "$(sql "SELECT committed, (SELECT COUNT(*) FROM grants WHERE round_id = $RC_ID AND state = 'offered') FROM rounds WHERE id = $RC_ID" | tr '\t' ' ')"
+same "each grant's creation is audited" "2" \
+    "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'grant.create' AND entity LIKE 'RC-%'")"
 
 # ---- decision targets: round sla ----
 
