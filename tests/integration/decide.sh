@@ -408,7 +408,9 @@ same "committed never exceeds the budget" "40000 50000 1" \
     "$(sql "SELECT committed, budget, (SELECT COUNT(*) FROM grants WHERE round_id = $RC_ID) FROM rounds WHERE id = $RC_ID" | tr '\t' ' ')"
 kill -TERM "$GRANTD2_PID"; wait "$GRANTD2_PID" 2>/dev/null
 
-# deciding a round without scoring: application by application
+# deciding a round without scoring: application by application; the
+# application that lost the race is still eligible
+LOSER=$(sql "SELECT reference FROM applications WHERE round_id = $RC_ID AND state = 'eligible'")
 fails "a round still open is not decided" 1 \
     "round $RACE is open, so it cannot be moved to decided" \
     $GRANTCTL round decide "$RACE" --accept-recommendation
@@ -419,15 +421,15 @@ fails "a round without scoring has no ranking to accept" 1 \
 fails "a round with an undecided application is not marked decided" 1 \
     "has 1 application still undecided" $GRANTCTL round decide "$RACE"
 ok "an eligible application is waitlisted directly without scoring" \
-    $GRANTCTL app decide RC-2026-0002 --waitlist
+    $GRANTCTL app decide "$LOSER" --waitlist
 ok "with every application decided, the round is decided" \
     $GRANTCTL round decide "$RACE"
 same "it says so" "Round $RACE is now decided." "$OUT"
 fails "a waitlisted application can still be awarded, if the money is there" 1 \
     "the round has only £100.00 uncommitted" \
-    $GRANTCTL app decide RC-2026-0002 --award
+    $GRANTCTL app decide "$LOSER" --award
 ok "an award smaller than requested fits what is left" \
-    $GRANTCTL app decide RC-2026-0002 --award --amount 100
+    $GRANTCTL app decide "$LOSER" --award --amount 100
 same "the round is fully committed, and two grants are offered" "50000 2" \
     "$(sql "SELECT committed, (SELECT COUNT(*) FROM grants WHERE round_id = $RC_ID AND state = 'offered') FROM rounds WHERE id = $RC_ID" | tr '\t' ' ')"
 same "each grant's creation is audited" "2" \
@@ -444,7 +446,7 @@ fails "a round without a target has no sla" 1 "has no decision target" \
 sql "UPDATE rounds SET decision_days = 5 WHERE id = $TG_ID"
 # Received on Friday 18 December 2026: five working days skip Christmas
 # and the Monday that stands in for Boxing Day. Others are placed so that
-# one is at risk today and one overdue, as the test counts it.
+# one is at risk today (two working days left), one is not (three) and one is overdue, as the test counts them.
 $PY - "$HOLIDAYS" >"$T/sla.txt" <<'PYEOF'
 import sys, datetime, zoneinfo
 hol = {l.split()[0] for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")}
@@ -460,7 +462,9 @@ def between(a, b):
     return sum(work(a + datetime.timedelta(days=k)) for k in range(1, (b - a).days + 1))
 today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/London")).date()
 back = lambda n: [d for d in (today - datetime.timedelta(days=k) for k in range(0, 60)) if between(d, today) == n][0]
-rows = [("TG-1", datetime.date(2026, 12, 18)), ("TG-2", back(4)), ("TG-3", back(9))]
+# two working days left is at risk, three is not; past the target, overdue
+rows = [("TG-1", datetime.date(2026, 12, 18)), ("TG-2", back(3)),
+        ("TG-3", back(9)), ("TG-4", back(2))]
 for ref, recv in rows:
     t = add(recv, 5)
     left = between(today, t)
