@@ -552,8 +552,9 @@ decide_accept(const char *actor, const struct round *r,
 	return rc;
 }
 
+/* A database failure, for functions that answer with JSON or NULL. */
 static json_t *
-decide_round_fail(struct dom_err *e)
+decide_db_null(struct dom_err *e)
 {
 	dom_db_fail(e);
 	return NULL;
@@ -576,7 +577,7 @@ decide_round(const char *actor, const char *code, int accept,
 	json_t			*out;
 
 	if (db_begin() == -1)
-		return decide_round_fail(e);
+		return decide_db_null(e);
 	if (round_get(code, 1, &r, e) == -1 ||
 	    decide_rules(r.id, &rules, e) == -1)
 		return NULL;
@@ -595,7 +596,7 @@ decide_round(const char *actor, const char *code, int accept,
 		return NULL;
 	}
 	if ((n = decide_undecided(r.id, accept ? "unscored" : "all")) == -1)
-		return decide_round_fail(e);
+		return decide_db_null(e);
 	if (n > 0) {
 		dom_fail(e, DOM_CONFLICT, "round %s has %lld application%s %s: "
 		    "decide %s first (grantctl app decide, or withdraw)%s", code,
@@ -612,7 +613,7 @@ decide_round(const char *actor, const char *code, int accept,
 	    (int64_t)r.id) != 1 || audit_append(actor, "round.state", code,
 	    json_pack("{s:s,s:s,s:b}", "from", r.state, "to", "decided",
 	    "accepted_recommendation", accept)) == -1 || db_commit() == -1)
-		return decide_round_fail(e);
+		return decide_db_null(e);
 	out = json_pack("{s:s,s:s,s:i,s:i}", "code", code, "state", "decided",
 	    "approved", approved, "waitlisted", waitlisted);
 	return out;
@@ -663,7 +664,7 @@ decide_sla(const char *code, struct dom_err *e)
 	    "received_at FROM applications WHERE round_id = ? AND state IN "
 	    DECIDE_UNDECIDED " ORDER BY received_at, id", "i", (int64_t)r.id))
 	    == NULL)
-		return decide_round_fail(e);
+		return decide_db_null(e);
 	cal = xmalloc(sizeof *cal);
 	decide_calendar(cal);
 	list = json_array();
