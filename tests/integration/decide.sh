@@ -335,6 +335,7 @@ print(" ".join(m.get_content().split()))
 OUT=$ack
 has "the acknowledgement gives the decision target in working days" \
     "tell you our decision by $want_day."
+letter acknowledgement-target zoe@example.org
 rm -f "$T"/sent/new/*
 
 fails "an award above the request is refused" 1 \
