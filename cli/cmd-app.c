@@ -1,4 +1,4 @@
-/* cmd-app.c: grantctl app list|show|withdraw */
+/* cmd-app.c: grantctl app list|show|withdraw|decide */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +297,57 @@ cmd_app_withdraw(struct args *a)
 	if (cmd_json)
 		return output_result(r);
 	printf("Application %s is withdrawn.\n", out_str(r, "reference"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_app_decide(struct args *a)
+{
+	json_t		*body, *r;
+	const char	*how;
+	char		 m[MONEY_BUFLEN];
+	int		 n;
+
+	n = args_has(a, "award") + args_has(a, "decline") +
+	    args_has(a, "waitlist");
+	if (n != 1)
+		return cmd_usage_error("app decide needs one of --award, "
+		    "--decline or --waitlist");
+	how = args_has(a, "award") ? "award" : args_has(a, "decline") ?
+	    "decline" : "waitlist";
+	if ((args_has(a, "amount") || args_has(a, "conditions")) &&
+	    !args_has(a, "award"))
+		return cmd_usage_error("--amount and --conditions go with "
+		    "--award");
+	if (args_has(a, "reason") && !args_has(a, "decline"))
+		return cmd_usage_error("--reason goes with --decline");
+	if (args_has(a, "decline") && !args_has(a, "reason"))
+		return cmd_usage_error("app decide --decline needs --reason");
+	body = json_pack("{s:s}", "decision", how);
+	if (args_has(a, "amount"))
+		json_object_set_new(body, "amount",
+		    json_string(args_get(a, "amount")));
+	if (args_has(a, "conditions"))
+		json_object_set_new(body, "conditions",
+		    json_string(args_get(a, "conditions")));
+	if (args_has(a, "reason"))
+		json_object_set_new(body, "reason",
+		    json_string(args_get(a, "reason")));
+	r = client_call_on("POST", "/v1/applications/", a->argv[0], "/decide",
+	    body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	if (strcmp(out_str(r, "state"), "approved") == 0)
+		printf("Application %s is awarded %s; the offer is made.\n",
+		    out_str(r, "reference"), out_money(r, "amount_awarded", m,
+		    sizeof m));
+	else
+		printf("Application %s is %s.\n", out_str(r, "reference"),
+		    out_str(r, "state"));
 	json_decref(r);
 	return CMD_OK;
 }

@@ -1,4 +1,7 @@
-/* cmd-round.c: grantctl round create|list|show|open|close|assess|decide|archive */
+/*
+ * cmd-round.c: grantctl round create|edit|list|show|open|close|assess|
+ * rank|decide|sla|archive
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,5 +170,156 @@ cmd_round_move(struct args *a, const char *to)
 int cmd_round_open(struct args *a) { return cmd_round_move(a, "open"); }
 int cmd_round_close(struct args *a) { return cmd_round_move(a, "closed"); }
 int cmd_round_assess(struct args *a) { return cmd_round_move(a, "assessing"); }
-int cmd_round_decide(struct args *a) { return cmd_round_move(a, "decided"); }
 int cmd_round_archive(struct args *a) { return cmd_round_move(a, "archived"); }
+
+/* ---- ranking, deciding, decision targets ---- */
+
+static const char *
+rank_score(json_t *o, const char *key, char *buf, size_t len)
+{
+	return score_format(json_integer_value(json_object_get(o, key)), buf,
+	    len);
+}
+
+/* 123.45: a spreadsheet reads it as a number. */
+static const char *
+rank_pounds(json_t *o, const char *key, char *buf, size_t len)
+{
+	int64_t	p = json_integer_value(json_object_get(o, key));
+
+	snprintf(buf, len, "%s%lld.%02lld", p < 0 ? "-" : "",
+	    (long long)(p < 0 ? -p : p) / 100, (long long)(p < 0 ? -p : p) % 100);
+	return buf;
+}
+
+/* One CSV field, RFC 4180: quoted when it holds a comma, quote or break. */
+static void
+rank_csv_field(const char *s, int last)
+{
+	const char	*p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, stdout);
+	else {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+static void
+rank_csv(json_t *r)
+{
+	static const char *head[] = { "rank", "reference", "organisation",
+	    "amount_requested", "mean", "total", "assessors", "moderation",
+	    "running_total", "recommendation", NULL };
+	json_t	*x;
+	size_t	 i, k;
+	char	 b[5][MONEY_BUFLEN];
+
+	for (k = 0; head[k] != NULL; k++)
+		rank_csv_field(head[k], head[k + 1] == NULL);
+	json_array_foreach(json_object_get(r, "applications"), i, x) {
+		const char *row[] = { out_str(x, "rank"), out_str(x, "reference"),
+		    out_str(x, "organisation"), rank_pounds(x,
+		    "amount_requested", b[0], sizeof b[0]), rank_score(x, "mean",
+		    b[1], sizeof b[1]), rank_score(x, "total", b[2],
+		    sizeof b[2]), out_str(x, "assessors"), json_is_true(
+		    json_object_get(x, "moderation")) ? "yes" : "no",
+		    rank_pounds(x, "running_total", b[3], sizeof b[3]),
+		    out_str(x, "recommendation"), NULL };
+		for (k = 0; row[k] != NULL; k++)
+			rank_csv_field(row[k], row[k + 1] == NULL);
+	}
+}
+
+int
+cmd_round_rank(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 m[4][MONEY_BUFLEN], s[3][SCORE_BUFLEN], rec[32];
+
+	r = client_call_on("GET", "/v1/rounds/", a->argv[0], "/ranking", NULL);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	if (args_has(a, "csv")) {
+		rank_csv(r);
+		json_decref(r);
+		return CMD_OK;
+	}
+	t = table_new(10, "RANK", "REFERENCE", "ORGANISATION", "REQUESTED",
+	    "MEAN", "TOTAL", "ASSESSORS", "MODERATE", "RUNNING", "RECOMMEND");
+	json_array_foreach(json_object_get(r, "applications"), i, x) {
+		snprintf(rec, sizeof rec, "%s%s", out_str(x, "recommendation"),
+		    json_is_true(json_object_get(x, "for_priority")) ?
+		    " (priority)" : "");
+		table_add(t, out_str(x, "rank"), out_str(x, "reference"),
+		    out_str(x, "organisation"), out_money(x, "amount_requested",
+		    m[0], sizeof m[0]), rank_score(x, "mean", s[0], sizeof s[0]),
+		    rank_score(x, "total", s[1], sizeof s[1]),
+		    out_str(x, "assessors"), json_is_true(json_object_get(x,
+		    "moderation")) ? "yes" : "", out_money(x, "running_total",
+		    m[1], sizeof m[1]), rec);
+	}
+	table_print(t);
+	printf("\nUncommitted %s; recommended %s.\n", out_money(r,
+	    "uncommitted", m[2], sizeof m[2]), out_money(r, "recommended",
+	    m[3], sizeof m[3]));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_round_decide(struct args *a)
+{
+	json_t	*body, *r;
+
+	if (!args_has(a, "accept-recommendation"))
+		return cmd_round_move(a, "decided");
+	body = json_pack("{s:b}", "accept_recommendation", 1);
+	r = client_call_on("POST", "/v1/rounds/", a->argv[0], "/decide", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Round %s is now decided: %s awarded, %s waitlisted.\n",
+	    out_str(r, "code"), out_str(r, "approved"), out_str(r,
+	    "waitlisted"));
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_round_sla(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 d[64];
+
+	r = client_call_on("GET", "/v1/rounds/", a->argv[0], "/sla", NULL);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(7, "REFERENCE", "STATE", "RECEIVED", "TARGET", "LEFT",
+	    "STATUS", "ORGANISATION");
+	json_array_foreach(json_object_get(r, "applications"), i, x)
+		table_add(t, out_str(x, "reference"), out_str(x, "state"),
+		    out_date(x, "received_at", d, sizeof d), out_str(x,
+		    "target"), out_str(x, "days_left"), out_str(x, "status"),
+		    out_str(x, "organisation"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}

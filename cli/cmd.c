@@ -54,8 +54,20 @@ static const struct cmd_entry cmd_table[] = {
 	    "Close an open round to new applications.", cmd_round_close },
 	{ "round", "assess", "ROUND", "", 1, 1,
 	    "Move a closed round into assessment.", cmd_round_assess },
-	{ "round", "decide", "ROUND", "", 1, 1,
-	    "Mark an assessed round as decided.", cmd_round_decide },
+	{ "round", "rank", "ROUND [--csv]", "csv", 1, 1,
+	    "Rank a round's scored and waitlisted applications by their mean "
+	    "weighted score, with the funding the uncommitted budget allows; "
+	    "--csv for panel papers.", cmd_round_rank },
+	{ "round", "decide", "ROUND [--accept-recommendation]",
+	    "accept-recommendation", 1, 1,
+	    "Mark an assessed round as decided once every application is "
+	    "decided; with --accept-recommendation, first award or waitlist "
+	    "its scored applications as round rank recommends, all at once.",
+	    cmd_round_decide },
+	{ "round", "sla", "ROUND", "", 1, 1,
+	    "List a round's undecided applications with their decision "
+	    "target, the working days left, and which are at risk or "
+	    "overdue.", cmd_round_sla },
 	{ "round", "archive", "ROUND", "", 1, 1,
 	    "Archive a decided round.", cmd_round_archive },
 
@@ -67,6 +79,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "attachments and its email thread.", cmd_app_show },
 	{ "app", "withdraw", "REF --reason TEXT", "reason=", 1, 1,
 	    "Withdraw an application, with the reason.", cmd_app_withdraw },
+	{ "app", "decide", "REF --award [--amount AMOUNT] [--conditions TEXT] "
+	    "| --decline --reason TEXT | --waitlist",
+	    "award,amount=,conditions=,decline,reason=,waitlist", 1, 1,
+	    "Decide an application: award it (the amount requested unless "
+	    "given), decline it with the reason, or put it on the waiting "
+	    "list. The group is sent the decision letter.", cmd_app_decide },
 
 	{ "assess", "conflict", "REF [--user NAME] --reason TEXT",
 	    "user=,reason=", 1, 1,

@@ -38,6 +38,29 @@ int64_t		 score_weighted(const int *, const int *, size_t);
 int64_t		 score_mean(int64_t, int64_t);
 const char	*score_format(int64_t, char *, size_t);
 
+/*
+ * workday.c: working days (Monday to Friday, less a list of bank
+ * holidays), days counted from 1970-01-01. workday_between(from, to) is
+ * the working days after from up to and including to; negative when to
+ * is earlier.
+ */
+#define WORKDAY_MAX_HOLIDAYS 2000
+struct workday_calendar {
+	long	 days[WORKDAY_MAX_HOLIDAYS];	/* sorted */
+	size_t	 n;
+};
+long		 workday_day(int, int, int);
+void		 workday_ymd(long, int *, int *, int *);
+int		 workday_weekday(long);
+int		 workday_parse_date(const char *, long *);
+int		 workday_load(struct workday_calendar *, const char *, char *,
+		     size_t);
+int		 workday_is_working(const struct workday_calendar *, long);
+long		 workday_add(const struct workday_calendar *, long, int);
+long		 workday_between(const struct workday_calendar *, long, long);
+const char	*workday_format(long, char *, size_t);
+const char	*workday_iso(long, char *, size_t);
+
 /* state.c: the lifecycles of HACKING.md, as tables of legal moves. */
 enum state_machine {
 	STATE_ROUND,

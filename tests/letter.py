@@ -27,6 +27,7 @@ before printing; nothing else is:
     a year inside a reference or round code   FG-2026-0001 -> FG-YYYY-0001
     a date and time   "23 Nov 2026 10:15"     -> "D Mon YYYY HH:MM"
     a date            "28 February 2027"      -> "D Month YYYY"
+    a day's name before such a date "Friday"  -> "Weekday"
 
 find: print the path of the one message in MAILDIR/new addressed (To) to
 ADDRESS; exit 1 if there is none yet, 2 if there are several.
@@ -45,6 +46,8 @@ VARYING = [
     (re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
                 r" \d{4} \d\d:\d\d\b"), "D Mon YYYY HH:MM"),
     (re.compile(r"\b\d{1,2} (" + MONTHS + r") \d{4}\b"), "D Month YYYY"),
+    (re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                r"Sunday) D Month YYYY"), "Weekday D Month YYYY"),
 ]
 SHOWN = ("From", "To", "Reply-To", "Subject")
 ENCODED_WORD = re.compile(rb"=\?([^?*]+)(\*[^?]*)?\?([QqBb])\?([^?]*)\?=")

@@ -47,11 +47,25 @@ api_app_withdraw(struct api_req *r)
 		    r->parts[2], "state", "withdrawn"));
 }
 
+/* POST /v1/applications/REF/decide {decision, amount, conditions, reason} */
+static void
+api_app_decide(struct api_req *r)
+{
+	struct dom_err	e;
+
+	/* bounded to their columns, as the module stores them */
+	api_text(r, "reason", CHECK_TEXT_MAX);
+	api_text(r, "conditions", CHECK_TEXT_MAX);
+	api_result(r, 200, decide_app(r->user_name, r->parts[2], r->body, &e),
+	    &e);
+}
+
 const struct api_route api_app_routes[] = {
 	{ "GET", "/v1/applications", ROLE_OFFICER | ROLE_ASSESSOR |
 	    ROLE_FINANCE, api_app_list },
 	{ "GET", "/v1/applications/*", ROLE_OFFICER | ROLE_ASSESSOR |
 	    ROLE_FINANCE, api_app_show },
 	{ "POST", "/v1/applications/*/withdraw", ROLE_OFFICER, api_app_withdraw },
+	{ "POST", "/v1/applications/*/decide", ROLE_OFFICER, api_app_decide },
 	{ NULL, NULL, 0, NULL }
 };

@@ -2,6 +2,8 @@
  * rounds.c: the API of rounds. The rules are in the round module; each
  * handler reads the request, calls it, and answers with the round.
  */
+#include <string.h>
+
 #include "core/core.h"
 #include "api/api.h"
 #include "domain/domain.h"
@@ -52,7 +54,20 @@ static void
 api_round_transition(struct api_req *r)
 {
 	struct dom_err	e;
+	const char	*to = api_str(r, "to");
 
+	/* Deciding a round has rules of its own (decision.c). */
+	if (to != NULL && strcmp(to, "decided") == 0) {
+		json_t *done = decide_round(r->user_name, r->parts[2], 0, &e);
+
+		if (done == NULL)
+			api_fail(r, &e);
+		else {
+			json_decref(done);
+			api_round_answer(r, 200, r->parts[2]);
+		}
+		return;
+	}
 	if (round_move(r->user_name, r->parts[2], api_str(r, "to"), &e) == -1)
 		api_fail(r, &e);
 	else
@@ -71,11 +86,43 @@ api_round_edit(struct api_req *r)
 		api_round_answer(r, 200, r->parts[2]);
 }
 
+/* GET /v1/rounds/CODE/ranking */
+static void
+api_round_ranking(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, rank_round(r->parts[2], &e), &e);
+}
+
+/* POST /v1/rounds/CODE/decide {"accept_recommendation": true} */
+static void
+api_round_decide(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, decide_round(r->user_name, r->parts[2],
+	    json_is_true(json_object_get(r->body, "accept_recommendation")),
+	    &e), &e);
+}
+
+/* GET /v1/rounds/CODE/sla */
+static void
+api_round_sla(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, decide_sla(r->parts[2], &e), &e);
+}
+
 const struct api_route api_round_routes[] = {
 	{ "POST", "/v1/rounds/*", ROLE_OFFICER, api_round_edit },
 	{ "GET", "/v1/rounds", ROLE_ANY, api_round_list },
 	{ "POST", "/v1/rounds", ROLE_OFFICER, api_round_create },
 	{ "GET", "/v1/rounds/*", ROLE_ANY, api_round_show },
 	{ "POST", "/v1/rounds/*/transition", ROLE_OFFICER, api_round_transition },
+	{ "GET", "/v1/rounds/*/ranking", ROLE_OFFICER, api_round_ranking },
+	{ "POST", "/v1/rounds/*/decide", ROLE_OFFICER, api_round_decide },
+	{ "GET", "/v1/rounds/*/sla", ROLE_OFFICER, api_round_sla },
 	{ NULL, NULL, 0, NULL }
 };

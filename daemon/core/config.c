@@ -52,6 +52,7 @@ static const struct config_key config_keys[] = {
 	{ "grantd", "instance", CONF_STRING, S(instance), NULL, 0, 0, NULL },
 	{ "grantd", "templates", CONF_STRING, S(templates), PKGDATADIR "/templates", 0, 0, NULL },
 	{ "grantd", "template_overrides", CONF_STRING, S(template_overrides), NULL, 0, 0, NULL },
+	{ "grantd", "bank_holidays", CONF_STRING, S(bank_holidays), PKGDATADIR "/bank-holidays.txt", 0, 0, NULL },
 	{ "grantd", "document_reader", CONF_STRING, S(document_reader), LIBEXECDIR "/grantd-docread", 0, 0, NULL },
 	{ "mail", "transport", CONF_CHOICE, S(mail_transport), "maildir", 0, 0,
 	    "maildir|smtp|sendmail" },

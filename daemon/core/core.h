@@ -53,6 +53,7 @@ struct config {
 	char		*instance;
 	char		*templates;
 	char		*template_overrides;
+	char		*bank_holidays;
 	char		*document_reader;
 	/* [mail] */
 	char		*mail_transport;

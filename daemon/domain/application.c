@@ -132,6 +132,27 @@ app_pick_officer(void)
 	    "'ineligible', 'approved')), u.id LIMIT 1", "");
 }
 
+/*
+ * A round with a decision target promises a day: so many working days
+ * from the day the application came in ("Friday 11 December 2026").
+ */
+static void
+app_decision_target(json_t *vars, const char *received_at, int days)
+{
+	struct workday_calendar	*cal;
+	long			 day;
+	char			 d[64];
+
+	if ((day = decide_local_day(received_at)) < 0)
+		return;
+	cal = xmalloc(sizeof *cal);
+	decide_calendar(cal);
+	day = workday_add(cal, day, days);
+	free(cal);
+	json_object_set_new(vars, "decision_date", json_string(workday_format(
+	    day, d, sizeof d)));
+}
+
 /* The letter's values: who, what, which round, who to talk to, when. */
 json_t *
 app_letter_vars(long long app_id)
@@ -144,7 +165,8 @@ app_letter_vars(long long app_id)
 	    "a.organisation, a.project_title, a.amount_requested, a.fields, "
 	    "a.problems, a.reason, a.received_at, f.name AS fund_name, "
 	    "f.code AS fund_code, r.title AS round_title, r.code AS round_code, "
-	    "r.closes_at, r.max_award, u.name AS officer_name, u.email AS "
+	    "r.closes_at, r.max_award, r.decision_days, u.name AS "
+	    "officer_name, u.email AS "
 	    "officer_email, DATE_FORMAT(COALESCE(r.closes_at, a.received_at) + "
 	    "INTERVAL ? DAY, '%Y-%m-%d') AS decide_by FROM applications a "
 	    "JOIN funds f ON f.id = a.fund_id JOIN rounds r ON r.id = "
@@ -186,7 +208,10 @@ app_letter_vars(long long app_id)
 	if (S("closes_at") != NULL && date_parse_utc(S("closes_at"), &t) == 0)
 		json_object_set_new(vars, "closes",
 		    json_string(date_format_local(t, d, sizeof d)));
-	if (date_parse_utc(S("decide_by"), &t) == 0) {
+	if (json_is_integer(json_object_get(a, "decision_days")))
+		app_decision_target(vars, S("received_at"), (int)
+		    json_integer_value(json_object_get(a, "decision_days")));
+	else if (date_parse_utc(S("decide_by"), &t) == 0) {
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		snprintf(d, sizeof d, "%d ", tm.tm_mday);

@@ -178,4 +178,49 @@ json_t		*assess_view(const char *, const char *, int, struct dom_err *);
 int		 assess_token_find(const char *, struct assess_token *);
 json_t		*assess_score_mail(const struct assess_token *, const char *);
 
+/* decision.c: deciding applications and rounds, grants offered, the
+ * decision letters, and decision targets in working days. */
+struct decide_rules {		/* a round's rules for deciding */
+	int		 scoring;	/* assessed and ranked before deciding */
+	int		 decision_days;	/* working days from receipt, or -1 */
+	int		 min_per_priority;
+	int		 moderation_spread;
+	int		 scale_max;
+};
+int		 decide_rules(long long, struct decide_rules *, struct dom_err *);
+void		 decide_calendar(struct workday_calendar *);
+long		 decide_local_day(const char *);
+json_t		*decide_app(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*decide_round(const char *, const char *, int,
+		     struct dom_err *);
+json_t		*decide_sla(const char *, struct dom_err *);
+json_t		*decide_sla_digest(long long);
+
+/* ranking.c: a round's scored applications in order, with the
+ * recommendation its budget allows. */
+struct rank_entry {
+	long long	 app_id;
+	json_t		*row;		/* reference, organisation, state, ... */
+	int64_t		 amount;	/* requested, pence */
+	int64_t		 total;		/* Σ assessors' weighted scores, 1/100 */
+	int64_t		 mean;		/* total / assessors, 1/100, rounded */
+	int64_t		 first_mean;	/* mean on the first criterion */
+	int64_t		 running;	/* Σ amounts recommended so far */
+	int		 assessors;	/* who scored every criterion */
+	int		 moderate;	/* two assessors differ by > spread */
+	int		 fund;		/* recommended for funding */
+	int		 by_priority;	/* ... to give a priority its minimum */
+};
+struct rank_list {
+	struct rank_entry	*e;
+	size_t			 n;
+	int64_t			 uncommitted, recommended;
+	json_t			*priorities;	/* [text], the round's */
+};
+int		 rank_compute(long long, int64_t, const struct decide_rules *,
+		     struct rank_list *, struct dom_err *);
+void		 rank_free(struct rank_list *);
+json_t		*rank_round(const char *, struct dom_err *);
+
 #endif

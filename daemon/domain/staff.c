@@ -106,7 +106,7 @@ staff_notify_user(long long id, const char *fmt, ...)
 static int
 staff_digest_user(long long uid, const char *today)
 {
-	json_t		*u, *events, *items, *e;
+	json_t		*u, *events, *items, *sla, *e;
 	long long	 digest, maxid = 0;
 	size_t		 i;
 	char		 things[32];
@@ -117,10 +117,13 @@ staff_digest_user(long long uid, const char *today)
 	    "email IS NOT NULL FOR UPDATE", "i", (int64_t)uid);
 	events = db_query("SELECT id, text FROM staff_events WHERE user_id = ? "
 	    "AND digest_id IS NULL ORDER BY id FOR UPDATE", "i", (int64_t)uid);
-	if (u == NULL || events == NULL || json_is_null(u) ||
-	    json_array_size(events) == 0) {
+	/* decision targets at risk or missed, counted afresh each day */
+	sla = decide_sla_digest(uid);
+	if (u == NULL || events == NULL || sla == NULL || json_is_null(u) ||
+	    json_array_size(events) + json_array_size(sla) == 0) {
 		json_decref(u);
 		json_decref(events);
+		json_decref(sla);
 		db_rollback();
 		return 0;
 	}
@@ -130,8 +133,10 @@ staff_digest_user(long long uid, const char *today)
 		    json_object_get(e, "text")));
 		maxid = json_integer_value(json_object_get(e, "id"));
 	}
-	snprintf(things, sizeof things, "%zu %s", json_array_size(events),
-	    json_array_size(events) == 1 ? "thing needs" : "things need");
+	json_array_extend(items, sla);
+	json_decref(sla);
+	snprintf(things, sizeof things, "%zu %s", json_array_size(items),
+	    json_array_size(items) == 1 ? "thing needs" : "things need");
 	struct outbox_new n = {
 		.template = "staff-digest",
 		.to_addr = json_string_value(json_object_get(u, "email")),
@@ -143,16 +148,17 @@ staff_digest_user(long long uid, const char *today)
 	digest = outbox_queue(&n);
 	json_decref(n.vars);
 	json_decref(u);
-	json_decref(events);
-	if (digest == -1 ||
+	if (digest == -1 || (json_array_size(events) > 0 &&
 	    db_exec("UPDATE staff_events SET digest_id = ? WHERE user_id = ? "
 	    "AND digest_id IS NULL AND id <= ?", "iii", (int64_t)digest,
-	    (int64_t)uid, (int64_t)maxid) < 1 ||
+	    (int64_t)uid, (int64_t)maxid) < 1) ||
 	    db_exec("UPDATE users SET last_digest_on = ? WHERE id = ?", "si",
 	    today, (int64_t)uid) != 1 || db_commit() == -1) {
+		json_decref(events);
 		db_rollback();
 		return -1;
 	}
+	json_decref(events);
 	return 1;
 }
 
@@ -172,10 +178,16 @@ staff_send_digests(int force)
 	date_today_local(today, sizeof today, &hour);
 	if (!force && hour < grantd_config->notify_digest_hour)
 		return 0;
-	users = db_query("SELECT DISTINCT u.id FROM users u JOIN staff_events e "
-	    "ON e.user_id = u.id AND e.digest_id IS NULL WHERE u.active = 1 AND "
+	/* those with events waiting, and officers of applications with a
+	 * decision target (decide_sla_digest() says if any is at risk) */
+	users = db_query("SELECT u.id FROM users u WHERE u.active = 1 AND "
 	    "u.notify <> 'off' AND (? OR u.last_digest_on IS NULL OR "
-	    "u.last_digest_on < ?)", "ds", force, today);
+	    "u.last_digest_on < ?) AND (EXISTS (SELECT 1 FROM staff_events e "
+	    "WHERE e.user_id = u.id AND e.digest_id IS NULL) OR EXISTS (SELECT "
+	    "1 FROM applications a JOIN rounds r ON r.id = a.round_id WHERE "
+	    "a.officer_id = u.id AND r.decision_days IS NOT NULL AND a.state "
+	    "IN ('received', 'incomplete', 'eligible', 'shortlisted', "
+	    "'scored')))", "ds", force, today);
 	if (users == NULL)
 		return -1;
 	json_array_foreach(users, i, u) {

@@ -22,7 +22,8 @@
 /* Every letter grantd writes; each must exist when grantd starts. */
 static const char *template_required[] = {
 	"acknowledgement", "incomplete", "ineligible", "round-closed",
-	"application-form", "decision-award", "decision-decline", "offer",
+	"application-form", "decision-award", "decision-decline",
+	"decision-waitlist", "offer",
 	"tranche-schedule", "payment-sent", "monitoring-due",
 	"monitoring-overdue", "round-closing-soon", "staff-digest",
 	"staff-alert", "test-message", "assessor-assignment",
@@ -50,6 +51,7 @@ static const char *template_names[] = {
 	/* assessment */
 	"applications", "score_address", "scale", "scale_max", "weighted",
 	"refused",
+	"scored", "comments", "commented", "offer_by",
 	/* monitoring */
 	"return_title", "return_due", "days_overdue",
 	/* staff */
@@ -614,8 +616,10 @@ static const char template_sample[] = "{"
     "\"reason\": \"Individuals cannot apply; a group or organisation must.\","
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
     "\"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40,"
-    "  \"score\": \"4 of 5\", \"feedback\": \"Clear evidence of need.\"}],"
+    "  \"score\": \"3.50 out of 4\", \"feedback\": \"Clear evidence of need.\"}],"
     "\"total_score\": \"78 of 100\", \"accept_by\": \"14 Mar 2027\","
+    "\"scored\": true, \"commented\": true, \"offer_by\": \"9 December 2026\","
+    "\"comments\": [\"A clear plan; say more about who will run it.\"],"
     "\"conditions\": [\"Send photos of the finished garden.\"],"
     "\"tranches\": [{\"number\": 1, \"due\": \"1 Apr 2027\", \"amount\": \"£300.00\"},"
     "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\"}],"

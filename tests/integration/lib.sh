@@ -71,7 +71,7 @@ max_age = ${MAIL_MAX_AGE:-600}
 poll_interval = 1
 ${EXTRA_CONFIG:-}
 CONF
-	sed -i "s|^\[grantd\]|[grantd]\ntemplates = $top_srcdir/templates|" \
+	sed -i "s|^\[grantd\]|[grantd]\ntemplates = $top_srcdir/templates\nbank_holidays = $top_srcdir/data/bank-holidays.txt|" \
 	    "$T/grantd.conf"
 }
 
