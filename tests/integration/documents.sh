@@ -197,9 +197,6 @@ if [ "$SANITIZED" = 0 ]; then
 	[ "$rc" != 0 ] && pass "document_memory: stopped (exit $rc)" ||
 	    fail "document_memory: not stopped"
 fi
-docread "$D/large.docx" docx -e 100000000 -x 100000000 -t 100000000 -c 1
-[ "$rc" = $((128 + 24)) ] || [ "$rc" = $((128 + 9)) ] &&
-    pass "document_cpu: killed (exit $rc)" || fail "document_cpu" "exit $rc"
 docread "$D/large.docx" docx -e 100000000 -x 100000000 -t 100000000 -c 60
 same "the same document within the limits is read" "0" "$rc"
 run "$DOCREAD" exe <"$D/table.docx"
@@ -234,6 +231,10 @@ if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
 	fi
 	run grep "Max file size" "/proc/$child/limits"
 	has "reader: no files written" " 0 "
+	# document_cpu is the kernel's to enforce; how long a document takes
+	# depends on the machine, so the limit is read where the kernel keeps it.
+	run grep "Max cpu time" "/proc/$child/limits"
+	has "reader: CPU time limited to document_cpu" " 60 "
 else
 	fail "the reader was seen running"
 fi
