@@ -14,7 +14,7 @@
 
 #include "grant.h"
 
-#define GRANTD_SCHEMA_VERSION 5	/* highest sql/NNN-*.sql this binary knows */
+#define GRANTD_SCHEMA_VERSION 7	/* highest sql/NNN-*.sql this binary knows */
 
 /* config.c */
 struct intake_conf {
