@@ -101,6 +101,8 @@ int		 round_move(const char *, const char *, const char *,
 		     struct dom_err *);
 
 /* audit.c */
+#define AUDIT_REDACTED	"{\"redacted\":\"personal data erased\"}"
+long long	 audit_redact(const char *, const char *, long long *);
 json_t		*audit_list(const char *, long, struct dom_err *);
 int		 audit_append(const char *, const char *, const char *, json_t *);
 json_t		*audit_verify(void);
