@@ -130,6 +130,36 @@ privacy_fields_clean(const char *text)
 }
 
 /*
+ * The attachments of an application's mail, and their bodies unless
+ * another mail has the same file (bodies are stored once).
+ */
+static int
+privacy_erase_files(long long app_id)
+{
+	json_t		*rows, *row;
+	const char	*sha;
+	size_t		 i;
+	int		 rc = 0;
+
+	if ((rows = db_query("SELECT DISTINCT a.sha256 FROM attachments a JOIN "
+	    "mail_in m ON m.id = a.mail_id WHERE m.application_id = ?", "i",
+	    (int64_t)app_id)) == NULL)
+		return -1;
+	if (db_exec("DELETE FROM attachments WHERE mail_id IN (SELECT id FROM "
+	    "mail_in WHERE application_id = ?)", "i", (int64_t)app_id) == -1)
+		rc = -1;
+	json_array_foreach(rows, i, row) {
+		sha = json_string_value(json_object_get(row, "sha256"));
+		if (rc == 0 && db_exec("DELETE FROM blobs WHERE sha256 = ? AND "
+		    "NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)",
+		    "ss", sha, sha) == -1)
+			rc = -1;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/*
  * Erase one application's personal data inside the caller's transaction:
  * the contact, the personal answers, the mails' bodies and their
  * attachments, the letters' text; its audit entries redacted; the erasure
@@ -163,13 +193,10 @@ privacy_erase_app(const char *actor, long long id, const char *ref,
 		return -1;
 	}
 	free(fields);
-	if (db_exec("DELETE FROM attachments WHERE mail_id IN (SELECT id FROM "
-	    "mail_in WHERE application_id = ?)", "i", (int64_t)id) == -1 ||
+	if (privacy_erase_files(id) == -1 ||
 	    (mails = db_exec("UPDATE mail_in SET body = NULL, subject = NULL, "
 	    "from_addr = NULL WHERE application_id = ?", "i",
 	    (int64_t)id)) == -1 ||
-	    db_exec("DELETE b FROM blobs b LEFT JOIN attachments a ON "
-	    "a.sha256 = b.sha256 WHERE a.id IS NULL", "") == -1 ||
 	    db_exec("UPDATE outbox SET to_addr = '', to_name = NULL, vars = "
 	    "'{}', subject = NULL, body = NULL WHERE reference = ? AND state IN "
 	    "('sent', 'failed')", "s", ref) == -1)
