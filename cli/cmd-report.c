@@ -85,13 +85,14 @@ csv_pounds(json_t *o, const char *k, char *buf, size_t len)
 static const char *
 num(json_t *o, const char *k)
 {
-	static char	 bufs[4][32];
+	static char	 bufs[8][32];
 	static int	 n;
 	json_t		*v = json_object_get(o, k);
 
 	if (!json_is_integer(v))
 		return "";
-	n = (n + 1) % 4;
+	/* Enough for every figure of one printf. */
+	n = (n + 1) % 8;
 	snprintf(bufs[n], sizeof bufs[n], "%lld", (long long)
 	    json_integer_value(v));
 	return bufs[n];
@@ -242,7 +243,8 @@ report_text(json_t *r)
 	    "approved, %s not yet received.\n", num(x, "due"),
 	    num(x, "received"), num(x, "on_time"), num(x, "approved"),
 	    num(x, "outstanding"));
-	printf("\nWellbeing (ONS4 mean change):\n");
+	printf("\nWellbeing (ONS4 mean change, 0-10; for anxiety lower is "
+	    "better):\n");
 	t = table_new(4, "QUESTION", "END - BASELINE", "FOLLOW-UP - BASELINE",
 	    "NO FOLLOW-UP");
 	json_array_foreach(json_object_get(r, "wellbeing"), i, x) {

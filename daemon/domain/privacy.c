@@ -13,7 +13,7 @@
 #include "core/core.h"
 #include "domain/domain.h"
 
-#define PRIVACY_FIRST	60		/* seconds after start-up */
+#define PRIVACY_FIRST	5		/* seconds after start-up */
 #define PRIVACY_EVERY	86400
 
 /* The answers on a form that are about a person, not the group. */
@@ -256,9 +256,16 @@ privacy_erase(const char *actor, const char *email, struct dom_err *e)
 		json_array_append(done, json_object_get(row, "reference"));
 	}
 	json_decref(apps);
-	/* Grants that are over keep their record, not the address. */
+	/* Grants that are over keep their record, not the address; mail
+	 * and letters not tied to an application go too. */
 	if (db_exec("UPDATE grants SET email = '' WHERE LOWER(email) = "
-	    "LOWER(?)", "s", email) == -1 || (json_array_size(done) == 0 &&
+	    "LOWER(?)", "s", email) == -1 ||
+	    db_exec("UPDATE mail_in SET body = NULL, subject = NULL, from_addr "
+	    "= NULL WHERE LOWER(from_addr) = LOWER(?)", "s", email) == -1 ||
+	    db_exec("UPDATE outbox SET to_addr = '', to_name = NULL, vars = "
+	    "'{}', subject = NULL, body = NULL WHERE LOWER(to_addr) = LOWER(?) "
+	    "AND state IN ('sent', 'failed')", "s", email) == -1 ||
+	    (json_array_size(done) == 0 &&
 	    audit_redact("", email, &(long long){0}) == -1) ||
 	    audit_append(actor, "privacy.request", "erase", json_pack("{s:O}",
 	    "applications", done)) == -1 || db_commit() == -1) {

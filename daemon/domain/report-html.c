@@ -52,6 +52,21 @@ html_text(struct strbuf *b, const char *s)
 		}
 }
 
+/* A chart's label, cut to fit beside its bar; the table has it whole. */
+static void
+html_label(struct strbuf *b, const char *s)
+{
+	char	*c = xstrdup(s != NULL ? s : "");
+
+	if (strlen(c) > 40) {
+		utf8_truncate(c, 38);
+		html_text(b, c);
+		html_raw(b, "\u2026");
+	} else
+		html_text(b, c);
+	free(c);
+}
+
 static const char *
 html_money(json_t *o, const char *k, char *buf, size_t len)
 {
@@ -156,6 +171,12 @@ html_spend(struct strbuf *b, json_t *money)
 		    "y=\"%d\" text-anchor=\"middle\">", x, CHART_H - 24);
 		html_text(b, json_string_value(json_object_get(m, "month")));
 		html_raw(b, "</text>");
+		if (i + 1 == n) {
+			html_raw(b, "<text x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"end\">", x, y - 8);
+			html_text(b, html_money(m, "cumulative", a, sizeof a));
+			html_raw(b, " paid</text>");
+		}
 	}
 	html_raw(b, "</svg>");
 }
@@ -207,7 +228,7 @@ html_tally(struct strbuf *b, const char *id, const char *title, json_t *list)
 		html_text(b, json_string_value(json_object_get(x, "name")));
 		html_raw(b, ": %lld</title></rect><text x=\"254\" y=\"%zu\" "
 		    "text-anchor=\"end\">", g, 18 + i * 24);
-		html_text(b, json_string_value(json_object_get(x, "name")));
+		html_label(b, json_string_value(json_object_get(x, "name")));
 		html_raw(b, "</text><text x=\"%.1f\" y=\"%zu\">%lld</text>",
 		    264 + (double)g * (CHART_W - 320) / (double)top, 18 + i * 24,
 		    g);
@@ -297,13 +318,19 @@ html_times(struct strbuf *b, json_t *r)
 		html_raw(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
 		    "width=\"%.1f\" height=\"%.1f\"><title>decision, %s days: "
 		    "%lld</title></rect>", x + 4, base - (double)cd[k] * (base -
-		    20) / (double)top, w / 2 - 6, (double)cd[k] * (base - 20) /
+		    34) / (double)top, w / 2 - 6, (double)cd[k] * (base - 34) /
 		    (double)top, html_buckets[k].label, cd[k]);
 		html_raw(b, "<rect class=\"bar bar2\" x=\"%.1f\" y=\"%.1f\" "
 		    "width=\"%.1f\" height=\"%.1f\"><title>payment, %s days: "
 		    "%lld</title></rect>", x + w / 2, base - (double)cp[k] *
-		    (base - 20) / (double)top, w / 2 - 6, (double)cp[k] * (base -
-		    20) / (double)top, html_buckets[k].label, cp[k]);
+		    (base - 34) / (double)top, w / 2 - 6, (double)cp[k] * (base -
+		    34) / (double)top, html_buckets[k].label, cp[k]);
+		html_raw(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+		    "%lld</text><text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\">%lld</text>", x + 4 + (w / 2 - 6) / 2,
+		    base - (double)cd[k] * (base - 34) / (double)top - 3, cd[k],
+		    x + w / 2 + (w / 2 - 6) / 2, base - (double)cp[k] * (base -
+		    34) / (double)top - 3, cp[k]);
 		html_raw(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
 		    "%s days</text>", x + w / 2, base + 16, html_buckets[k].label);
 	}
