@@ -35,20 +35,23 @@ cmd_write_out(const char *path, const char *text)
 	return CMD_OK;
 }
 
-/* One CSV cell: quoted when it must be; a leading = + - @ made text, so
- * a spreadsheet shows it rather than running it. */
+/* One CSV cell, quoted when it must be. Text a spreadsheet would run as
+ * a formula (= + - @ first, unless it is a number) is made text with a
+ * leading quote. */
 void
 cmd_csv_cell(struct strbuf *b, const char *v, int last)
 {
 	const char	*p;
+	int		 formula, number;
 
 	if (v == NULL)
 		v = "";
-	if (strpbrk(v, ",\"\r\n") != NULL || (*v != '\0' &&
-	    strchr("=+@", *v) != NULL) || (*v == '-' && strspn(v + 1,
-	    "0123456789.") != strlen(v + 1))) {
+	number = (*v == '+' || *v == '-') && v[1] != '\0' &&
+	    strspn(v + 1, "0123456789.") == strlen(v + 1);
+	formula = *v != '\0' && strchr("=+-@", *v) != NULL && !number;
+	if (formula || strpbrk(v, ",\"\r\n") != NULL) {
 		strbuf_add(b, "\"", 1);
-		if (strchr("=+-@", *v) != NULL)
+		if (formula)
 			strbuf_add(b, "'", 1);
 		for (p = v; *p != '\0'; p++) {
 			strbuf_add(b, p, 1);

@@ -240,6 +240,21 @@ privacy_erase(const char *actor, const char *email, struct dom_err *e)
 		return NULL;
 	}
 	json_decref(live);
+	if ((live = db_query_row("SELECT reference, state FROM applications "
+	    "WHERE LOWER(email) = LOWER(?) AND state IN ('received', "
+	    "'incomplete', 'eligible', 'shortlisted', 'scored') ORDER BY id "
+	    "LIMIT 1", "s", email)) == NULL)
+		goto dbfail;
+	if (!json_is_null(live)) {
+		dom_fail(e, DOM_CONFLICT, "application %s is %s, and needs its "
+		    "contact's details until it is decided or withdrawn "
+		    "(grantctl app withdraw); nothing was erased",
+		    json_string_value(json_object_get(live, "reference")),
+		    json_string_value(json_object_get(live, "state")));
+		json_decref(live);
+		return NULL;
+	}
+	json_decref(live);
 	if ((apps = db_query("SELECT id, reference FROM applications WHERE "
 	    "LOWER(email) = LOWER(?) ORDER BY id FOR UPDATE", "s",
 	    email)) == NULL)

@@ -103,6 +103,8 @@ if rows[0] != ["section", "item", "measure", "value"]: bad.append("header %r" % 
 if v[("money", "paid", "pounds")] != "%d.%02d" % divmod(exp["money"]["paid"], 100): bad.append("paid")
 if v[("targets", "grants", "delivered")] != str(exp["targets"]["grants"]): bad.append("grants")
 if v[("times", "decision_days", "p90")] != str(exp["decision_days"]["p90"]): bad.append("p90")
+w = exp["wellbeing"][0]["end"]["change"]
+if v[("wellbeing", "life", "end_change")] != "%s%d.%02d" % ("-" if w < 0 else "+", abs(w) // 100, abs(w) % 100): bad.append("change")
 for p in exp["by_priority"]:
     if v[("priority", p["name"], "grants")] != str(p["grants"]): bad.append(p["name"])
 print("ok" if not bad else bad)
@@ -265,6 +267,10 @@ ok "the chain verifies" $GRANTCTL audit verify
 # A withdrawal whose reason names the contact: an audit entry holding
 # personal data, made long enough ago.
 N11=$($PY -c "import json; print(json.load(open('$T/expected.json'))['names']['11'])")
+E11=$($PY -c "import json; print(json.load(open('$T/expected.json'))['emails']['11'])")
+fails "erase refused while an application is undecided" 1 \
+    "application FG-2025-0012 is received, and needs its contact's details until it is decided or withdrawn" \
+    $GRANTCTL privacy erase --email "$E11"
 ok "withdraw one, naming its contact" $GRANTCTL app withdraw FG-2025-0012 --reason "$N11 has moved away"
 sql "UPDATE applications SET updated_at = UTC_TIMESTAMP() - INTERVAL 40 DAY WHERE reference = 'FG-2025-0012'"
 ok "the log has the name" $GRANTCTL audit list --entity FG-2025-0012
