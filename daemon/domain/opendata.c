@@ -156,7 +156,7 @@ opendata_360giving(const char *code, struct dom_err *e)
 {
 	const struct config	*c = grantd_config;
 	json_t			*rows, *row, *grants, *pkg;
-	char			 today[16];
+	char			 today[16], *title;
 	size_t			 i;
 
 	if (c->opendata_prefix == NULL || c->opendata_funder_id == NULL ||
@@ -190,6 +190,9 @@ opendata_360giving(const char *code, struct dom_err *e)
 		    "shows them)", code != NULL ? code : "");
 		return NULL;
 	}
+	xasprintf(&title, "%s: grants from %s",
+	    c->opendata_funder_name, json_string_value(json_object_get(
+	    json_array_get(rows, 0), "fund_name")));
 	grants = json_array();
 	json_array_foreach(rows, i, row)
 		if (json_is_string(json_object_get(row, "reference")))
@@ -197,15 +200,17 @@ opendata_360giving(const char *code, struct dom_err *e)
 	json_decref(rows);
 	if (json_array_size(grants) == 0) {
 		json_decref(grants);
+		free(title);
 		dom_fail(e, DOM_CONFLICT, "fund %s has no accepted grants to "
 		    "publish yet", code);
 		return NULL;
 	}
 	date_today_local(today, sizeof today, NULL);
 	pkg = json_pack("{s:o,s:s,s:s,s:s,s:{s:s,s:s}}", "grants", grants,
-	    "version", "1.4", "title", "Grants", "issued", today, "publisher",
+	    "version", "1.4", "title", title, "issued", today, "publisher",
 	    "identifier", c->opendata_funder_id, "name",
 	    c->opendata_funder_name);
+	free(title);
 	return pkg;
 }
 

@@ -202,6 +202,8 @@ d = json.load(open(sys.argv[1])); del d["grants"][2]["amountAwarded"]
 json.dump(d, open(sys.argv[2], "w"))' "$T/360.json" "$T/broken.json"
 same "a record without its amount is not" "'amountAwarded' is a required property" \
     "$(valid "$T/broken.json" | grep -o "'amountAwarded' is a required property" | head -1)"
+same "the package named for the funder and the fund" "Test Community Fund: grants from Fast Grants" \
+    "$($PY -c "import json; print(json.load(open('$T/360.json'))['title'])")"
 same "the grants published: all but the one only offered" \
     "$($PY -c "import json; print(json.load(open('$T/expected.json'))['published'])")" \
     "$($PY -c "import json; print(sorted(g['id'][len('360G-testfund-'):] for g in json.load(open('$T/360.json'))['grants']))")"
