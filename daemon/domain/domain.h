@@ -235,6 +235,8 @@ struct report_period {
 	char	 from_text[32], to_text[32];	/* as given, or "" */
 };
 void		 report_district(const char *, char *, size_t);
+long long	 report_rank(const long long *, size_t, int);
+long long	 report_change(int64_t, int64_t, int64_t, int64_t);
 json_t		*report_programme(const char *, const char *, const char *,
 		     struct dom_err *);
 char		*report_html(json_t *);

@@ -60,7 +60,7 @@ report_cmp_ll(const void *a, const void *b)
  * Nearest rank: the value at rank ceil(p/100 * n) of the sorted values,
  * so it is always one of them (grantctl(1) says so).
  */
-static long long
+long long
 report_rank(const long long *v, size_t n, int pct)
 {
 	size_t	rank = (n * (size_t)pct + 99) / 100;
@@ -294,7 +294,7 @@ struct report_sums {
  * The change in hundredths, rounded half away from zero:
  * (se/ne − sb/nb) × 100 exactly, from whole numbers.
  */
-static long long
+long long
 report_change(int64_t sb, int64_t nb, int64_t se, int64_t ne)
 {
 	long long	num = (long long)(se * nb - sb * ne) * 100;
