@@ -80,6 +80,15 @@ cmd_fund_show(struct args *a)
 	out_field("paid", out_money(r, "paid", m1, sizeof m1));
 	out_field("max award", out_money(r, "max_award", m1, sizeof m1));
 	out_field("min award", out_money(r, "min_award", m1, sizeof m1));
+	if (json_object_size(json_object_get(r, "targets")) > 0) {
+		x = json_object_get(r, "targets");
+		snprintf(d, sizeof d, "%s grants, %s people, %s volunteers",
+		    json_object_get(x, "grants") ? out_str(x, "grants") : "-",
+		    json_object_get(x, "people") ? out_str(x, "people") : "-",
+		    json_object_get(x, "volunteers") ? out_str(x, "volunteers") :
+		    "-");
+		out_field("targets", d);
+	}
 	if (json_array_size(json_object_get(r, "round_list")) > 0) {
 		printf("\nRounds:\n");
 		t = table_new(5, "ROUND", "STATE", "BUDGET", "COMMITTED", "TITLE");

@@ -106,7 +106,7 @@ fund_list(struct dom_err *e)
 json_t *
 fund_show(const char *code, struct dom_err *e)
 {
-	json_t	*fund, *rounds, *transfers;
+	json_t	*fund, *rounds, *transfers, *targets;
 
 	if ((fund = db_query_row(FUND_SELECT "WHERE f.code = ? GROUP BY f.id",
 	    "s", code)) == NULL) {
@@ -135,6 +135,8 @@ fund_show(const char *code, struct dom_err *e)
 	}
 	json_object_set_new(fund, "round_list", rounds);
 	json_object_set_new(fund, "transfers", transfers);
+	if ((targets = fund_targets(code)) != NULL)
+		json_object_set_new(fund, "targets", targets);
 	return fund;
 }
 

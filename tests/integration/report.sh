@@ -38,6 +38,8 @@ fails "a target that is no number" 1 "the people target must be a whole number" 
 fails "no target at all" 2 "fund target needs --grants, --people or --volunteers" \
     $GRANTCTL fund target FG
 fails "no such fund" 1 "no fund XX" $GRANTCTL fund target XX --grants 1
+ok "fund show has them" $GRANTCTL fund show FG
+has "the targets line" "targets        300 grants, 5000 people, 200 volunteers"
 ok "audited" $GRANTCTL audit list --entity FG
 has "the target in the log" "fund.target"
 
