@@ -113,6 +113,17 @@ print("ok" if not bad else bad)
 PYEND
 )"
 
+# A fund with nothing in it yet: every part says so, nothing divides by 0.
+$GRANTCTL fund create SAF --name "Social Action Fund" --budget 5000 >/dev/null
+ok "an empty fund's report" $GRANTCTL report programme --fund SAF
+has "no figure, and why" "no figure (no grant has both)"
+has "targets not set" "not set"
+ok "an empty fund's page" $GRANTCTL report programme --fund SAF --format html --out "$T/empty.html"
+same "the page says nothing was paid" "1" "$(grep -c 'Nothing paid in this period.' "$T/empty.html")"
+ok "an empty fund's CSV" $GRANTCTL report programme --fund SAF --format csv
+has "a percentile with no values is empty" "times,decision_days,median,"
+fails "no grants to publish" 1 "fund SAF has no accepted grants to publish yet" \
+    $GRANTCTL export 360giving --fund SAF --out "$T/none.json"
 fails "an unknown fund" 1 "no fund XX" $GRANTCTL report programme --fund XX
 fails "a format there is not" 2 "--format is text, csv or html" \
     $GRANTCTL report programme --fund FG --format pdf
