@@ -1,8 +1,8 @@
 /*
  * cmd-report.c: grantctl report programme. grantd counts the figures;
  * this prints them as a summary for the terminal or as CSV, or writes the
- * HTML page grantd makes. Also the helpers cmd-export.c shares: writing a
- * file, and a CSV cell.
+ * HTML page grantd makes. cmd_write_out() is shared with the export and
+ * privacy commands.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,8 +38,8 @@ cmd_write_out(const char *path, const char *text)
 /* One CSV cell, quoted when it must be. Text a spreadsheet would run as
  * a formula (= + - @ first, unless it is a number) is made text with a
  * leading quote. */
-void
-cmd_csv_cell(struct strbuf *b, const char *v, int last)
+static void
+csv_cell(struct strbuf *b, const char *v, int last)
 {
 	const char	*p;
 	int		 formula, number;
@@ -68,10 +68,10 @@ static void
 csv_row(struct strbuf *b, const char *section, const char *item,
     const char *measure, const char *value)
 {
-	cmd_csv_cell(b, section, 0);
-	cmd_csv_cell(b, item, 0);
-	cmd_csv_cell(b, measure, 0);
-	cmd_csv_cell(b, value, 1);
+	csv_cell(b, section, 0);
+	csv_cell(b, item, 0);
+	csv_cell(b, measure, 0);
+	csv_cell(b, value, 1);
 }
 
 /* Pence as pounds for a spreadsheet: 123456 → "1234.56". */

@@ -136,7 +136,6 @@ int		 cmd_assess_import(struct args *);
 void		 assess_show(json_t *);
 int		 cmd_report_programme(struct args *);
 int		 cmd_write_out(const char *, const char *);
-void		 cmd_csv_cell(struct strbuf *, const char *, int);
 int		 cmd_export_360giving(struct args *);
 int		 cmd_privacy_export(struct args *);
 int		 cmd_privacy_erase(struct args *);

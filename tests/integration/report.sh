@@ -140,6 +140,8 @@ ok "the report as HTML" $GRANTCTL report programme --fund FG --format html --out
 same "self-contained: nothing fetched" "0" \
     "$(grep -ciE '(src|href)=|@import|url\(' "$T/report.html")"
 same "A4 print rule" "1" "$(grep -c '@page{size:A4' "$T/report.html")"
+same "a group's markup is shown, not run" "0 1" \
+    "$(grep -c '<b>' "$T/report.html") $(grep -c 'Arts &amp; &lt;b&gt;&quot;culture&quot;&lt;/b&gt;' "$T/report.html")"
 if command -v chromium >/dev/null 2>&1; then
 	CHROME="chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=$T/chrome"
 	$CHROME --dump-dom "file://$T/report.html" >"$T/dom.html" 2>"$T/chrome.log"

@@ -47,6 +47,8 @@ for i in range(14):
     pc = POSTCODES[i % len(POSTCODES)]
     personal += [name, email, phone, pc]
     pri = rnd.sample(PRI, rnd.randint(1, 2)) if i != 4 else []
+    if i == 5:      # what a group wrote, markup and all
+        pri.append('Arts & <b>"culture"</b>')
     fields = {"organisation": "Group %d" % i, "contact_name": name,
               "email": email, "phone": phone, "postcode": pc,
               "project_title": "Project %d" % i, "priorities": pri}
