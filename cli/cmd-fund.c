@@ -1,4 +1,4 @@
-/* cmd-fund.c: grantctl fund create|list|show */
+/* cmd-fund.c: grantctl fund create|list|show|target */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -80,6 +80,15 @@ cmd_fund_show(struct args *a)
 	out_field("paid", out_money(r, "paid", m1, sizeof m1));
 	out_field("max award", out_money(r, "max_award", m1, sizeof m1));
 	out_field("min award", out_money(r, "min_award", m1, sizeof m1));
+	if (json_object_size(json_object_get(r, "targets")) > 0) {
+		x = json_object_get(r, "targets");
+		snprintf(d, sizeof d, "%s grants, %s people, %s volunteers",
+		    json_object_get(x, "grants") ? out_str(x, "grants") : "-",
+		    json_object_get(x, "people") ? out_str(x, "people") : "-",
+		    json_object_get(x, "volunteers") ? out_str(x, "volunteers") :
+		    "-");
+		out_field("targets", d);
+	}
 	if (json_array_size(json_object_get(r, "round_list")) > 0) {
 		printf("\nRounds:\n");
 		t = table_new(5, "ROUND", "STATE", "BUDGET", "COMMITTED", "TITLE");
@@ -100,6 +109,40 @@ cmd_fund_show(struct args *a)
 			    out_str(x, "reason"));
 		table_print(t);
 	}
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_fund_target(struct args *a)
+{
+	static const char *const measures[] = { "grants", "people",
+	    "volunteers", NULL };
+	json_t	*body, *r, *t;
+	int	 i;
+
+	body = json_object();
+	for (i = 0; measures[i] != NULL; i++)
+		if (args_has(a, measures[i]))
+			json_object_set_new(body, measures[i],
+			    json_string(args_get(a, measures[i])));
+	if (json_object_size(body) == 0) {
+		json_decref(body);
+		return cmd_usage_error("fund target needs --grants, --people or "
+		    "--volunteers");
+	}
+	r = client_call_on("POST", "/v1/funds/", a->argv[0], "/targets", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Targets of fund %s:", out_str(r, "code"));
+	t = json_object_get(r, "targets");
+	for (i = 0; measures[i] != NULL; i++)
+		if (json_object_get(t, measures[i]) != NULL)
+			printf(" %s %s", measures[i], out_str(t, measures[i]));
+	printf(".\n");
 	json_decref(r);
 	return CMD_OK;
 }

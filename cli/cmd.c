@@ -25,6 +25,11 @@ static const struct cmd_entry cmd_table[] = {
 	    cmd_fund_list },
 	{ "fund", "show", "CODE", "", 1, 1,
 	    "Show a fund, its rounds and its budget transfers.", cmd_fund_show },
+	{ "fund", "target", "CODE [--grants N] [--people N] [--volunteers N]",
+	    "grants=,people=,volunteers=", 1, 1,
+	    "Set a fund's programme targets: grants made, people reached, "
+	    "volunteers; report programme sets them against what was "
+	    "delivered.", cmd_fund_target },
 
 	{ "round", "create", "FUND --title TITLE --opens DATE "
 	    "(--closes DATE | --rolling) --budget AMOUNT [--max-award AMOUNT] "
@@ -175,6 +180,29 @@ static const struct cmd_entry cmd_table[] = {
 	{ "template", "preview", "NAME [--app REF]", "app=", 1, 1,
 	    "Show a template filled in, without sending it.",
 	    cmd_template_preview },
+
+	{ "report", "programme", "--fund CODE [--from DATE] [--to DATE] "
+	    "[--format text|csv|html] [--out FILE]",
+	    "fund=,from=,to=,format=,out=", 0, 0,
+	    "A fund's programme report: targets against delivered, money, "
+	    "grants by priority and area, decision and payment times, "
+	    "monitoring and wellbeing; as text, CSV, or one HTML page with "
+	    "charts.", cmd_report_programme },
+	{ "export", "360giving", "--fund CODE --out FILE [--format json|csv]",
+	    "fund=,out=,format=", 0, 0,
+	    "Write a fund's accepted grants as 360Giving open data, with "
+	    "nothing personal in it.", cmd_export_360giving },
+	{ "privacy", "export", "--email ADDRESS [--out FILE]", "email=,out=",
+	    0, 0,
+	    "Everything grantd holds about a person, as JSON.",
+	    cmd_privacy_export },
+	{ "privacy", "erase", "--email ADDRESS", "email=", 0, 0,
+	    "Erase a person's data from their applications, mail and letters; "
+	    "refused while a grant of theirs is live.", cmd_privacy_erase },
+	{ "privacy", "retention", "", "", 0, 0,
+	    "Remove now the personal data that retention_days says is no "
+	    "longer needed (grantd also does this daily).",
+	    cmd_privacy_retention },
 
 	{ "audit", "list", "[--limit N] [--entity CODE]", "limit=,entity=", 0, 0,
 	    "Show the latest audit log entries.", cmd_audit_list },

@@ -87,6 +87,7 @@ int		 cmd_status(struct args *);
 int		 cmd_fund_create(struct args *);
 int		 cmd_fund_list(struct args *);
 int		 cmd_fund_show(struct args *);
+int		 cmd_fund_target(struct args *);
 int		 cmd_round_create(struct args *);
 int		 cmd_round_list(struct args *);
 int		 cmd_round_edit(struct args *);
@@ -133,5 +134,11 @@ int		 cmd_assess_list(struct args *);
 int		 cmd_assess_score(struct args *);
 int		 cmd_assess_import(struct args *);
 void		 assess_show(json_t *);
+int		 cmd_report_programme(struct args *);
+int		 cmd_write_out(const char *, const char *);
+int		 cmd_export_360giving(struct args *);
+int		 cmd_privacy_export(struct args *);
+int		 cmd_privacy_erase(struct args *);
+int		 cmd_privacy_retention(struct args *);
 
 #endif

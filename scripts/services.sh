@@ -8,7 +8,7 @@ libmariadb-dev mariadb-server mariadb-client libcurl4-openssl-dev libxml2-dev
 libxml2-utils libjansson-dev libcmocka-dev libgmime-3.0-dev libssl-dev
 libsystemd-dev tzdata ca-certificates dovecot-imapd python3-aiosmtpd curl msmtp
 openssl procps clang libclang-rt-14-dev libzip-dev libpoppler-glib-dev
-libseccomp-dev"
+libseccomp-dev chromium python3-jsonschema"
 
 # Install what is missing (as root), after refreshing the package lists.
 services_install_packages() {

@@ -35,9 +35,22 @@ api_fund_show(struct api_req *r)
 	api_result(r, 200, fund_show(r->parts[2], &e), &e);
 }
 
+static void
+api_fund_target(struct api_req *r)
+{
+	struct dom_err	e;
+
+	if (fund_target(r->user_name, r->parts[2], r->body, &e) == -1)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, json_pack("{s:s,s:o}", "code", r->parts[2],
+		    "targets", fund_targets(r->parts[2])));
+}
+
 const struct api_route api_fund_routes[] = {
 	{ "GET", "/v1/funds", ROLE_ANY, api_fund_list },
 	{ "POST", "/v1/funds", ROLE_OFFICER, api_fund_create },
 	{ "GET", "/v1/funds/*", ROLE_ANY, api_fund_show },
+	{ "POST", "/v1/funds/*/targets", ROLE_OFFICER, api_fund_target },
 	{ NULL, NULL, 0, NULL }
 };

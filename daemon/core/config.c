@@ -83,6 +83,10 @@ static const struct config_key config_keys[] = {
 	{ "limits", "document_timeout", CONF_INT, S(document_timeout), "10", 1, 600, NULL },
 	{ "limits", "document_cpu", CONF_INT, S(document_cpu), "5", 1, 600, NULL },
 	{ "limits", "document_memory", CONF_INT, S(document_memory), "536870912", 16777216, 17179869184, NULL },
+	{ "opendata", "identifier_prefix", CONF_STRING, S(opendata_prefix), NULL, 0, 0, NULL },
+	{ "opendata", "funder_id", CONF_STRING, S(opendata_funder_id), NULL, 0, 0, NULL },
+	{ "opendata", "funder_name", CONF_STRING, S(opendata_funder_name), NULL, 0, 0, NULL },
+	{ "privacy", "retention_days", CONF_INT, S(privacy_retention_days), "365", 0, 36500, NULL },
 };
 #undef S
 

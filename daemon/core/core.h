@@ -85,6 +85,10 @@ struct config {
 	long		 document_timeout;
 	long		 document_cpu;
 	long		 document_memory;
+	char		*opendata_prefix;	/* [opendata] */
+	char		*opendata_funder_id;
+	char		*opendata_funder_name;
+	long		 privacy_retention_days;	/* [privacy] */
 	/* [intake NAME] */
 	struct intake_conf *intake[CONFIG_MAX_INTAKE];
 	int		 nintake;

@@ -15,6 +15,12 @@
 
 #define AUDIT_BATCH 1000
 
+/*
+ * Rows written before detail_hash existed hash their detail itself; newer
+ * rows hash "sha256:" and the detail's own hash, so the detail can later be
+ * replaced by a redaction marker (personal data erased) and the chain still
+ * verifies.
+ */
 static void
 audit_hash(const char *prev, const char *at, const char *actor,
     const char *action, const char *entity, const char *detail, char out[65])
@@ -80,7 +86,7 @@ audit_append(const char *actor, const char *action, const char *entity,
 	struct timeval	 tv;
 	struct tm	 tm;
 	json_t		*head;
-	char		 at[40], hash[65], prev[65], *text;
+	char		 at[40], hash[65], prev[65], dhash[65], *text, *covered;
 	long long	 rc;
 
 	head = db_query_row("SELECT hash FROM audit_head WHERE id = 1 "
@@ -102,10 +108,13 @@ audit_append(const char *actor, const char *action, const char *entity,
 	text = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) :
 	    xstrdup("{}");
 	check_bound(text, CHECK_TEXT_MAX);
-	audit_hash(prev, at, actor, action, entity, text, hash);
+	sha256_hex(text, strlen(text), dhash);
+	xasprintf(&covered, "sha256:%s", dhash);
+	audit_hash(prev, at, actor, action, entity, covered, hash);
+	free(covered);
 	rc = db_exec("INSERT INTO audit_log (at, actor, action, entity, detail, "
-	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", "sssssss", at,
-	    actor, action, entity, text, prev, hash);
+	    "detail_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ssssssss", at, actor, action, entity, text, dhash, prev, hash);
 	free(text);
 	json_decref(detail);
 	if (rc == -1)
@@ -155,14 +164,30 @@ audit_walk_row(json_t *row, char prev[65], long long count,
     struct audit_anchor *a)
 {
 	long long	 id = json_integer_value(json_object_get(row, "id"));
-	char		 hash[65];
+	char		 hash[65], dhash[65], *covered;
 
 #define F(k) json_string_value(json_object_get(row, k))
 	if (strcmp(F("prev_hash"), prev) != 0)
 		return audit_broken(id, "it does not follow the row before it "
 		    "(a row was deleted or inserted)");
-	audit_hash(prev, F("at_raw"), F("actor"), F("action"), F("entity"),
-	    F("detail"), hash);
+	if (F("detail_hash") == NULL)
+		audit_hash(prev, F("at_raw"), F("actor"), F("action"),
+		    F("entity"), F("detail"), hash);
+	else {
+		/* A redacted detail holds only the marker; any other must
+		 * still be the text its hash was taken of. */
+		if (json_is_null(json_object_get(row, "redacted_at"))) {
+			sha256_hex(F("detail"), strlen(F("detail")), dhash);
+			if (strcmp(dhash, F("detail_hash")) != 0)
+				return audit_broken(id, "its content was "
+				    "changed");
+		} else if (strcmp(F("detail"), AUDIT_REDACTED) != 0)
+			return audit_broken(id, "its content was changed");
+		xasprintf(&covered, "sha256:%s", F("detail_hash"));
+		audit_hash(prev, F("at_raw"), F("actor"), F("action"),
+		    F("entity"), covered, hash);
+		free(covered);
+	}
 	if (strcmp(hash, F("hash")) != 0)
 		return audit_broken(id, "its content was changed");
 #undef F
@@ -197,7 +222,7 @@ audit_walk(struct audit_anchor *a)
 	for (;;) {
 		rows = db_query("SELECT id, DATE_FORMAT(at, '%Y-%m-%d "
 		    "%H:%i:%s.%f') AS at_raw, actor, action, entity, detail, "
-		    "prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id "
+		    "detail_hash, redacted_at, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id "
 		    "LIMIT ?", "id", (int64_t)last, AUDIT_BATCH);
 		if (rows == NULL) {
 			json_decref(head);
@@ -338,6 +363,32 @@ audit_stop(void)
 		event_free(audit_ev);
 		audit_ev = NULL;
 	}
+}
+
+/*
+ * Replace the detail of every row about one entity (an application's
+ * reference), or holding a given text (an email address; NULL: none),
+ * with the redaction marker, inside the caller's transaction.
+ * Rows from before detail_hash cannot be redacted without breaking the
+ * chain, so they are left, and counted. Returns the rows redacted, -1 on a
+ * database error.
+ */
+long long
+audit_redact(const char *entity, const char *text, long long *kept)
+{
+	json_t	*row;
+
+	*kept = 0;
+	if ((row = db_query_row("SELECT COUNT(*) AS n FROM audit_log WHERE "
+	    "(entity = ? OR (? IS NOT NULL AND INSTR(detail, ?) > 0)) AND "
+	    "detail_hash IS NULL", "sss", entity, text, text)) == NULL)
+		return -1;
+	*kept = json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	return db_exec("UPDATE audit_log SET detail = ?, redacted_at = "
+	    "UTC_TIMESTAMP(6) WHERE (entity = ? OR (? IS NOT NULL AND "
+	    "INSTR(detail, ?) > 0)) AND detail_hash IS NOT NULL AND "
+	    "redacted_at IS NULL", "ssss", AUDIT_REDACTED, entity, text, text);
 }
 
 #define AUDIT_LIST_MAX 1000

@@ -69,6 +69,9 @@ json_t		*fund_show(const char *, struct dom_err *);
 long long	 budget_transfer(const char *, const char *, const char *,
 		     int64_t, const char *, struct dom_err *);
 json_t		*budget_transfers(long long, struct dom_err *);
+int		 fund_target(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*fund_targets(const char *);
 
 /* round.c */
 #define ROUND_CODE_LEN	33
@@ -101,6 +104,8 @@ int		 round_move(const char *, const char *, const char *,
 		     struct dom_err *);
 
 /* audit.c */
+#define AUDIT_REDACTED	"{\"redacted\":\"personal data erased\"}"
+long long	 audit_redact(const char *, const char *, long long *);
 json_t		*audit_list(const char *, long, struct dom_err *);
 int		 audit_append(const char *, const char *, const char *, json_t *);
 json_t		*audit_verify(void);
@@ -222,5 +227,29 @@ int		 rank_compute(long long, int64_t, const struct decide_rules *,
 		     struct rank_list *, struct dom_err *);
 void		 rank_free(struct rank_list *);
 json_t		*rank_round(const char *, struct dom_err *);
+
+/* report.c: a fund's programme report, as figures; report-html.c: as a
+ * page. */
+struct report_period {
+	char	 from[32], to[32];		/* UTC, for SQL */
+	char	 from_text[32], to_text[32];	/* as given, or "" */
+};
+void		 report_district(const char *, char *, size_t);
+long long	 report_rank(const long long *, size_t, int);
+long long	 report_change(int64_t, int64_t, int64_t, int64_t);
+json_t		*report_programme(const char *, const char *, const char *,
+		     struct dom_err *);
+char		*report_html(json_t *);
+
+/* opendata.c: grants as 360Giving open data. */
+json_t		*opendata_360giving(const char *, struct dom_err *);
+char		*opendata_360giving_csv(json_t *);
+
+/* privacy.c: personal data, found, exported and erased. */
+json_t		*privacy_export(const char *, struct dom_err *);
+json_t		*privacy_erase(const char *, const char *, struct dom_err *);
+json_t		*privacy_retention_run(const char *, struct dom_err *);
+void		 privacy_start(struct event_base *);
+void		 privacy_stop(void);
 
 #endif

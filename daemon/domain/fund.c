@@ -5,6 +5,7 @@
  * overdraws its source.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -105,7 +106,7 @@ fund_list(struct dom_err *e)
 json_t *
 fund_show(const char *code, struct dom_err *e)
 {
-	json_t	*fund, *rounds, *transfers;
+	json_t	*fund, *rounds, *transfers, *targets;
 
 	if ((fund = db_query_row(FUND_SELECT "WHERE f.code = ? GROUP BY f.id",
 	    "s", code)) == NULL) {
@@ -134,6 +135,8 @@ fund_show(const char *code, struct dom_err *e)
 	}
 	json_object_set_new(fund, "round_list", rounds);
 	json_object_set_new(fund, "transfers", transfers);
+	if ((targets = fund_targets(code)) != NULL)
+		json_object_set_new(fund, "targets", targets);
 	return fund;
 }
 
@@ -261,4 +264,98 @@ budget_transfers(long long id, struct dom_err *e)
 	if (rows == NULL)
 		dom_db_fail(e);
 	return rows;
+}
+
+/* ---- programme targets ---- */
+
+/* What a fund's programme is measured by, as report.c counts it. */
+static const char *const fund_measures[] = { "grants", "people",
+    "volunteers", NULL };
+
+/*
+ * Set a fund's targets from {"grants": N, "people": N, ...} (whole numbers,
+ * as strings or numbers); the measures not given stay as they were.
+ */
+int
+fund_target(const char *actor, const char *code, json_t *in,
+    struct dom_err *e)
+{
+	json_t		*row, *v, *done;
+	long long	 fund_id, n;
+	const char	*s;
+	char		*end;
+	int		 i;
+
+	done = json_object();
+	for (i = 0; fund_measures[i] != NULL; i++) {
+		if ((v = json_object_get(in, fund_measures[i])) == NULL ||
+		    json_is_null(v))
+			continue;
+		if (json_is_integer(v))
+			n = json_integer_value(v);
+		else if ((s = json_string_value(v)) != NULL && *s != '\0' &&
+		    (n = strtoll(s, &end, 10), *end == '\0'))
+			;
+		else
+			n = -1;
+		if (n < 0 || n > 1000000000) {
+			json_decref(done);
+			return dom_fail(e, DOM_BAD, "the %s target must be a "
+			    "whole number from 0 to 1000000000",
+			    fund_measures[i]);
+		}
+		json_object_set_new(done, fund_measures[i], json_integer(n));
+	}
+	if (json_object_size(done) == 0) {
+		json_decref(done);
+		return dom_fail(e, DOM_BAD, "give at least one target: "
+		    "--grants, --people or --volunteers");
+	}
+	if (db_begin() == -1 || (row = db_query_row("SELECT id FROM funds "
+	    "WHERE code = ? FOR UPDATE", "s", code)) == NULL) {
+		json_decref(done);
+		return dom_db_fail(e);
+	}
+	if (json_is_null(row)) {
+		json_decref(row);
+		json_decref(done);
+		return dom_fail(e, DOM_NOT_FOUND, "no fund %s (grantctl fund "
+		    "list shows them)", code);
+	}
+	fund_id = json_integer_value(json_object_get(row, "id"));
+	json_decref(row);
+	for (i = 0; fund_measures[i] != NULL; i++) {
+		if ((v = json_object_get(done, fund_measures[i])) == NULL)
+			continue;
+		if (db_exec("INSERT INTO fund_targets (fund_id, measure, "
+		    "target) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE target = "
+		    "VALUES(target)", "isi", (int64_t)fund_id, fund_measures[i],
+		    (int64_t)json_integer_value(v)) == -1) {
+			json_decref(done);
+			return dom_db_fail(e);
+		}
+	}
+	if (audit_append(actor, "fund.target", code, done) == -1 ||
+	    db_commit() == -1)
+		return dom_db_fail(e);
+	return 0;
+}
+
+/* A fund's targets, {"grants": N, ...}; NULL on a database error. */
+json_t *
+fund_targets(const char *code)
+{
+	json_t	*rows, *row, *r;
+	size_t	 i;
+
+	if ((rows = db_query("SELECT t.measure, t.target FROM fund_targets t "
+	    "JOIN funds f ON f.id = t.fund_id WHERE f.code = ? ORDER BY "
+	    "t.measure", "s", code)) == NULL)
+		return NULL;
+	r = json_object();
+	json_array_foreach(rows, i, row)
+		json_object_set(r, json_string_value(json_object_get(row,
+		    "measure")), json_object_get(row, "target"));
+	json_decref(rows);
+	return r;
 }

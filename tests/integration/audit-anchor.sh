@@ -33,12 +33,13 @@ fails "a malformed count" 1 "an anchor is COUNT:HASH, as 'grantctl audit anchor'
     $GRANTCTL audit verify --anchor "x:${A#*:}"
 
 # rechain: recompute every hash and the head, as someone with write access
-# to the database could.
+# to the database could (a row's hash covers its detail's hash).
 rechain() {
 	sql "SET @prev = REPEAT('0', 64);
+	UPDATE audit_log SET detail_hash = SHA2(detail, 256);
 	UPDATE audit_log SET prev_hash = @prev, hash = (@prev := SHA2(CONCAT_WS('\n',
 	    @prev, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor, action, entity,
-	    detail), 256)) ORDER BY id;
+	    CONCAT('sha256:', detail_hash)), 256)) ORDER BY id;
 	UPDATE audit_head SET hash = @prev, count = (SELECT COUNT(*) FROM audit_log),
 	    last_id = (SELECT COALESCE(MAX(id), 0) FROM audit_log) WHERE id = 1"
 }
