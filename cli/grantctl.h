@@ -116,6 +116,8 @@ int		 cmd_app_list(struct args *);
 int		 cmd_app_show(struct args *);
 int		 cmd_app_withdraw(struct args *);
 int		 cmd_app_decide(struct args *);
+int		 cmd_pay_run(struct args *);
+int		 cmd_pay_reconcile(struct args *);
 int		 cmd_intake_status(struct args *);
 int		 cmd_intake_poll(struct args *);
 int		 cmd_quarantine_list(struct args *);

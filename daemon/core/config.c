@@ -83,6 +83,9 @@ static const struct config_key config_keys[] = {
 	{ "limits", "document_timeout", CONF_INT, S(document_timeout), "10", 1, 600, NULL },
 	{ "limits", "document_cpu", CONF_INT, S(document_cpu), "5", 1, 600, NULL },
 	{ "limits", "document_memory", CONF_INT, S(document_memory), "536870912", 16777216, 17179869184, NULL },
+	{ "payments", "debtor_name", CONF_STRING, S(pay_debtor_name), NULL, 0, 0, NULL },
+	{ "payments", "debtor_sort_code", CONF_STRING, S(pay_debtor_sort_code), NULL, 0, 0, NULL },
+	{ "payments", "debtor_account", CONF_STRING, S(pay_debtor_account), NULL, 0, 0, NULL },
 };
 #undef S
 

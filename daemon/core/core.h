@@ -85,6 +85,10 @@ struct config {
 	long		 document_timeout;
 	long		 document_cpu;
 	long		 document_memory;
+	/* [payments]: the account payment runs are paid from */
+	char		*pay_debtor_name;
+	char		*pay_debtor_sort_code;
+	char		*pay_debtor_account;
 	/* [intake NAME] */
 	struct intake_conf *intake[CONFIG_MAX_INTAKE];
 	int		 nintake;
