@@ -282,7 +282,7 @@ cmd_pay_reconcile(struct args *a)
 		return CMD_FAILED;
 	if (cmd_json)
 		return output_result(r);
-	printf("Matched %zu payments; %zu lines could not be matched.\n",
+	printf("Paid from the statement: %zu. Not matched: %zu.\n",
 	    json_array_size(json_object_get(r, "matched")),
 	    json_array_size(json_object_get(r, "unmatched")));
 	json_array_foreach(json_object_get(r, "matched"), i, x)

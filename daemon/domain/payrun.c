@@ -107,7 +107,7 @@ payrun_gather(const char *actor, const char *due_by, char ref[33],
 	if (db_begin() == -1)
 		return dom_db_fail(e);
 	if (db_exec("INSERT INTO payment_runs (reference, due_by, created_by) "
-	    "VALUES (UUID(), ?, ?)", "ss", due_by, actor) != 1)
+	    "VALUES (REPLACE(UUID(), '-', ''), ?, ?)", "ss", due_by, actor) != 1)
 		return dom_db_fail(e);
 	id = db_insert_id();
 	snprintf(ref, 33, "PAY-%.4s-%04lld", due_by, id);
