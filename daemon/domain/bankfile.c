@@ -220,6 +220,8 @@ bankfile_pain001(const struct bankfile_run *r, const char *sort,
 	bankfile_text(r->debtor_name, SEPA_SET, 0, name, sizeof name);
 	snprintf(date, sizeof date, "%.10s", r->created);
 	doc = xmlNewDoc(BAD_CAST "1.0");
+	/* Element names shared, not copied into each of a run's nodes. */
+	doc->dict = xmlDictCreate();
 	root = xmlNewNode(NULL, BAD_CAST "Document");
 	xmlSetNs(root, xmlNewNs(root, BAD_CAST PAIN001_NS, NULL));
 	xmlDocSetRootElement(doc, root);
