@@ -171,27 +171,31 @@ pay_write_file(const char *path, const char *data, size_t len)
 static int
 pay_run_export(struct args *a, const char *ref)
 {
-	json_t		*body, *r, *c;
-	char		 m[MONEY_BUFLEN];
+	json_t		*body, *r;
+	char		 m[MONEY_BUFLEN], *esc, *path, *file = NULL;
+	size_t		 len = 0;
+	int		 rc;
 
 	if (!args_has(a, "format") || !args_has(a, "out"))
 		return cmd_usage_error("pay run export needs --format "
 		    "pain001|bacs18|csv and --out FILE");
 	body = json_pack("{s:s}", "format", args_get(a, "format"));
-	r = client_call_on("POST", "/v1/payruns/", ref, "/export", body);
+	esc = http_escape(ref);
+	xasprintf(&path, "/v1/payruns/%s/export", esc);
+	r = client_call_file("POST", path, body, &file, &len);
+	free(esc);
+	free(path);
 	json_decref(body);
 	if (r == NULL)
 		return CMD_FAILED;
-	c = json_object_get(r, "content");
-	if (!json_is_string(c) || pay_write_file(args_get(a, "out"),
-	    json_string_value(c), json_string_length(c)) == -1) {
+	rc = pay_write_file(args_get(a, "out"), file, len);
+	free(file);
+	if (rc == -1) {
 		json_decref(r);
 		return CMD_FAILED;
 	}
-	if (cmd_json) {
-		json_object_del(r, "content");
+	if (cmd_json)
 		return output_result(r);
-	}
 	printf("Wrote payment run %s as %s to %s: %s tranches, %s (sha256 "
 	    "%s).\n", ref, out_str(r, "format"), args_get(a, "out"),
 	    out_str(r, "count"), out_money(r, "total", m, sizeof m),

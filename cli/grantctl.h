@@ -44,6 +44,8 @@ int		 cmd_usage_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* client.c: requests to grantd over its Unix socket. */
 extern const char *client_socket;
 json_t		*client_call(const char *, const char *, json_t *);
+json_t		*client_call_file(const char *, const char *, json_t *, char **,
+		     size_t *);
 json_t		*client_call_on(const char *, const char *, const char *,
 		     const char *, json_t *);
 json_t		*client_get_query(const char *, const struct args *, ...);

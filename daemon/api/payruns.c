@@ -2,6 +2,7 @@
  * payruns.c: the API of payment runs and bank statements. The rules, four
  * eyes among them, are in the payrun and reconcile modules.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -72,14 +73,21 @@ api_payrun_cancel(struct api_req *r)
 		api_reply(r, 200, json_pack("{s:s}", "reference", r->parts[2]));
 }
 
-/* POST /v1/payruns/REF/export {format}: the file, in "content". */
+/* POST /v1/payruns/REF/export {format}: the file, after its description. */
 static void
 api_payrun_export(struct api_req *r)
 {
-	struct dom_err	e;
+	struct dom_err	 e;
+	json_t		*meta;
+	char		*file = NULL;
+	size_t		 len = 0;
 
-	api_result(r, 200, payrun_export(r->user_name, r->parts[2],
-	    api_str(r, "format"), &e), &e);
+	if ((meta = payrun_export(r->user_name, r->parts[2], api_str(r,
+	    "format"), &file, &len, &e)) == NULL)
+		api_fail(r, &e);
+	else
+		api_reply_file(r, meta, file, len);
+	free(file);
 }
 
 /* POST /v1/payruns/REF/paid {tranche, bank_ref} */

@@ -52,6 +52,28 @@ api_reply(struct api_req *r, int code, json_t *body)
 	evbuffer_free(buf);
 }
 
+/*
+ * A file and what describes it, in one reply: the description's JSON on
+ * the first line, then the file's bytes as they are. A bank file of a
+ * large run is tens of megabytes, too much to escape into JSON and back.
+ */
+void
+api_reply_file(struct api_req *r, json_t *meta, const char *data, size_t len)
+{
+	struct evbuffer	*buf = evbuffer_new();
+	char		*text;
+
+	text = json_dumps(meta, JSON_COMPACT);
+	evbuffer_add_printf(buf, "%s\n", text);
+	evbuffer_add(buf, data, len);
+	free(text);
+	json_decref(meta);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", "application/vnd.grantd.file");
+	evhttp_send_reply(r->req, 200, "OK", buf);
+	evbuffer_free(buf);
+}
+
 void
 api_error(struct api_req *r, int code, const char *fmt, ...)
 {

@@ -243,7 +243,7 @@ int		 payrun_pay_tranche(const char *, const char *, int64_t,
 json_t		*payrun_mark_paid(const char *, const char *, const char *,
 		     const char *, struct dom_err *);
 json_t		*payrun_export(const char *, const char *, const char *,
-		     struct dom_err *);
+		     char **, size_t *, struct dom_err *);
 
 /* bankfile.c: a run as the bank takes it: pain.001, Bacs 18 or CSV. */
 struct bankfile_line {

@@ -615,14 +615,15 @@ payrun_lines(long long run_id, struct bankfile_run *b)
 }
 
 /*
- * The run's bank file. The first export fixes the time the file names,
+ * The run's bank file, left in *file (*len bytes, to free), described by
+ * what is returned. The first export fixes the time the file names,
  * so exporting again gives the same bytes; a file that would differ (the
  * account in grantd.conf changed) or another format is refused, so the
  * bank is never sent a second, different file for the same payments.
  */
 json_t *
 payrun_export(const char *actor, const char *ref, const char *format,
-    struct dom_err *e)
+    char **file_out, size_t *len_out, struct dom_err *e)
 {
 	struct payrun		 p;
 	struct bankfile_run	 b;
@@ -691,9 +692,12 @@ payrun_export(const char *actor, const char *ref, const char *format,
 		goto dbfail;
 	if (db_commit() == -1)
 		goto dbfail;
-	out = json_pack("{s:s,s:s,s:s,s:s%,s:I,s:i}", "reference", ref,
-	    "format", format, "sha256", sha, "content", file, len, "total",
-	    (json_int_t)b.total, "count", (int)b.n);
+	out = json_pack("{s:s,s:s,s:s,s:I,s:i}", "reference", ref,
+	    "format", format, "sha256", sha, "total", (json_int_t)b.total,
+	    "count", (int)b.n);
+	*file_out = file;
+	*len_out = len;
+	file = NULL;
 	goto out;
 dbfail:
 	dom_db_fail(e);
