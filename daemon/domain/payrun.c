@@ -110,7 +110,7 @@ payrun_gather(const char *actor, const char *due_by, char ref[33],
 	    "VALUES (REPLACE(UUID(), '-', ''), ?, ?)", "ss", due_by, actor) != 1)
 		return dom_db_fail(e);
 	id = db_insert_id();
-	snprintf(ref, 33, "PAY-%.4s-%04lld", due_by, id);
+	snprintf(ref, 33, "PAY-%d-%04lld", date_year_local(time(NULL)), id);
 	/* One statement: InnoDB reads each row as it now is and locks it, so
 	 * two runs made at once cannot both take a tranche. */
 	n = db_exec("UPDATE tranches t JOIN grants g ON g.id = t.grant_id SET "

@@ -92,11 +92,31 @@ camt_copy(char *dst, size_t len, char *s)
 	xmlFree(s);
 }
 
+/* The amount element at a path, NULL unless it is in pounds (or says no
+ * currency). */
+static xmlNodePtr
+camt_amount(xmlNodePtr n, const char *a, const char *b, const char *c)
+{
+	const char	*path[3] = { a, b, c };
+	xmlChar		*ccy;
+	int		 i, gbp;
+
+	for (i = 0; i < 3 && path[i] != NULL && n != NULL; i++)
+		n = camt_child(n, path[i]);
+	if (n == NULL)
+		return NULL;
+	ccy = xmlGetProp(n, BAD_CAST "Ccy");
+	gbp = ccy == NULL || strcmp((const char *)ccy, "GBP") == 0;
+	xmlFree(ccy);
+	return gbp ? n : NULL;
+}
+
 static void
 camt_tx(struct reconcile_list *l, xmlNodePtr ntry, xmlNodePtr tx,
     size_t entry, int single)
 {
 	struct reconcile_item	*it;
+	xmlNodePtr		 an;
 	char			*amt;
 
 	it = reconcile_add(l, "entry %zu", entry);
@@ -104,11 +124,16 @@ camt_tx(struct reconcile_list *l, xmlNodePtr ntry, xmlNodePtr tx,
 	    "AcctSvcrRef", NULL, NULL));
 	camt_copy(it->e2e, sizeof it->e2e, tx ? camt_text(tx, "Refs",
 	    "EndToEndId", NULL) : NULL);
-	if ((amt = tx ? camt_text(tx, "Amt", NULL, NULL) : NULL) == NULL &&
-	    (amt = tx ? camt_text(tx, "AmtDtls", "TxAmt", "Amt") : NULL) ==
-	    NULL && single)
-		amt = camt_text(ntry, "Amt", NULL, NULL);
+	if (tx != NULL && camt_child(tx, "Amt") != NULL)
+		an = camt_amount(tx, "Amt", NULL, NULL);
+	else if (tx != NULL && camt_child(tx, "AmtDtls") != NULL)
+		an = camt_amount(tx, "AmtDtls", "TxAmt", "Amt");
+	else
+		an = single ? camt_amount(ntry, "Amt", NULL, NULL) : NULL;
+	amt = an != NULL ? (char *)xmlNodeGetContent(an) : NULL;
 	reconcile_amount(it, amt);
+	if (an == NULL)
+		snprintf(it->why, sizeof it->why, "it has no amount in pounds");
 	xmlFree(amt);
 	if (*it->e2e == '\0')
 		snprintf(it->why, sizeof it->why, "it has no end-to-end id");

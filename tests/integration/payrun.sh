@@ -361,19 +361,21 @@ entry() {	# E2E AMOUNT [DBIT|CRDT]
 	entry "FG-$year-0011-1" 9.99
 	entry "FG-$year-9999-1" 10.00
 	entry "FG-$year-0012-1" 750.00 CRDT
+	entry "FG-$year-0011-1" 99.99 DBIT | sed 's/Ccy="GBP"/Ccy="EUR"/'
 	printf '</Stmt></BkToCstmrStmt></Document>\n'
 } >"$F/statement.xml"
 ok "a camt.053 statement is reconciled" $FIONA pay reconcile "$F/statement.xml"
 squeeze() { printf '%s\n' "$1" | sed 's/  */ /g'; }
 same "what it paid and what it could not match, and why" \
-    "$(squeeze "Paid from the statement: 1. Not matched: 3.
+    "$(squeeze "Paid from the statement: 1. Not matched: 4.
   paid: FG-$year-0001-2 £150.00 (entry 2)
 
 Not matched:
 WHERE    END-TO-END ID   AMOUNT  WHY
 entry 1  FG-$year-0010-1  £5,000.00  FG-$year-0010-1 was already paid on $TODAY (bank reference BACS-7781); it is not paid again
 entry 3  FG-$year-0011-1  £9.99  FG-$year-0011-1: the amount differs: the statement says £9.99, the tranche is £99.99
-entry 4  FG-$year-9999-1  £10.00  no tranche has end-to-end id FG-$year-9999-1")" \
+entry 4  FG-$year-9999-1  £10.00  no tranche has end-to-end id FG-$year-9999-1
+entry 6  FG-$year-0011-1    it has no amount in pounds")" \
     "$(squeeze "$OUT")"
 same "the matched tranche is paid with the statement's reference" "paid STMT-FG-$year-0001-2" \
     "$(sql "SELECT state, bank_ref FROM tranches WHERE end_to_end_id = 'FG-$year-0001-2'" | tr '\t' ' ')"
