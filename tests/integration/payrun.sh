@@ -415,6 +415,13 @@ sed -e "s|^socket = $GRANTD_SOCKET\$|socket = $T/grantd2.sock|" \
 GRANTD2_PID=$!
 for _ in $(seq 1 100); do [ -S "$T/grantd2.sock" ] && break; sleep 0.1; done
 for race in 1 2 3; do
+	# A third session holds one of the tranches for a second, so both
+	# runs are surely under way at once when it lets go.
+	sql "BEGIN; SELECT id FROM tranches WHERE end_to_end_id =
+	    'FG-$year-0014-150' FOR UPDATE; SELECT SLEEP(1); COMMIT" \
+	    >/dev/null &
+	blocker=$!
+	sleep 0.2
 	$FIONA pay run create --due-by "$TODAY" >"$T/race1.out" 2>&1 &
 	p1=$!
 	GRANTD_SOCKET=$T/grantd2.sock $FARID pay run create --due-by "$TODAY" \
@@ -422,7 +429,9 @@ for race in 1 2 3; do
 	p2=$!
 	wait $p1; rc1=$?
 	wait $p2; rc2=$?
+	wait $blocker
 	created=$(cat "$T/race1.out" "$T/race2.out" | grep -c "^Created payment run")
+	echo "# race $race: $(head -c 100 "$T/race1.out") / $(head -c 100 "$T/race2.out")"
 	same "race $race: each run made at once succeeded or found nothing left" \
 	    "$created" "$(( (rc1 == 0) + (rc2 == 0) ))"
 	same "race $race: every tranche is in exactly one draft run, and each run counts what it holds" \
