@@ -175,7 +175,7 @@ payrun_approve(const char *actor, const char *ref, struct dom_err *e)
 		return dom_db_fail(e);
 	if (payrun_get(ref, 1, &p, e) == -1)
 		return -1;
-	if (strcmp(p.state, "draft") != 0)
+	if (!state_can_move(STATE_PAYRUN, p.state, "approved"))
 		return dom_fail(e, DOM_CONFLICT, "payment run %s is %s; only a "
 		    "draft run can be approved", ref, p.state);
 	if (strcmp(p.created_by, actor) == 0)
@@ -255,8 +255,7 @@ payrun_list(struct dom_err *e)
 	json_t	*rows, *v;
 	size_t	 i;
 
-	if ((rows = db_query(PAYRUN_SELECT "WHERE ? ORDER BY id", "d", 1))
-	    == NULL) {
+	if ((rows = db_query(PAYRUN_SELECT "ORDER BY id", "")) == NULL) {
 		dom_db_fail(e);
 		return NULL;
 	}
@@ -396,7 +395,7 @@ payrun_maybe_reconciled(const char *actor, long long run_id)
 		json_decref(r);
 		return -1;
 	}
-	if (strcmp(payrun_s(r, "state"), "exported") == 0 &&
+	if (state_can_move(STATE_PAYRUN, payrun_s(r, "state"), "reconciled") &&
 	    json_integer_value(json_object_get(r, "unpaid")) == 0 &&
 	    (db_exec("UPDATE payment_runs SET state = 'reconciled' WHERE id = "
 	    "?", "i", (int64_t)run_id) != 1 || audit_append(actor,
@@ -419,7 +418,7 @@ payrun_pay_tranche(const char *actor, const char *e2e, int64_t amount,
     const char *bank_ref, struct dom_err *e)
 {
 	json_t		*t;
-	long long	 id, grant_id, run_id;
+	long long	 id, grant_id, run_id, active;
 	int64_t		 due;
 	char		 a[MONEY_BUFLEN], b[MONEY_BUFLEN];
 	int		 rc = 0;
@@ -456,7 +455,7 @@ payrun_pay_tranche(const char *actor, const char *e2e, int64_t amount,
 		    sizeof b));
 		goto out;
 	}
-	if (strcmp(payrun_s(t, "state"), "in_run") != 0 ||
+	if (!state_can_move(STATE_TRANCHE, payrun_s(t, "state"), "paid") ||
 	    (strcmp(payrun_s(t, "run_state"), "exported") != 0 &&
 	    strcmp(payrun_s(t, "run_state"), "reconciled") != 0)) {
 		snprintf(e->msg, sizeof e->msg, "%s is not in an exported "
@@ -469,9 +468,12 @@ payrun_pay_tranche(const char *actor, const char *e2e, int64_t amount,
 	if (db_exec("UPDATE tranches SET state = 'paid', paid_at = "
 	    "UTC_TIMESTAMP(6), bank_ref = ? WHERE id = ? AND state = 'in_run'",
 	    "si", bank_ref, (int64_t)id) != 1 ||
-	    db_exec("UPDATE grants SET state = 'active', updated_at = "
-	    "UTC_TIMESTAMP(6) WHERE id = ? AND state = 'accepted'", "i",
-	    (int64_t)grant_id) == -1 ||
+	    (active = db_exec("UPDATE grants SET state = 'active', updated_at "
+	    "= UTC_TIMESTAMP(6) WHERE id = ? AND state = 'accepted'", "i",
+	    (int64_t)grant_id)) == -1 || (active == 1 && audit_append(actor,
+	    "grant.state", payrun_s(t, "grant_reference"), json_pack("{s:s,"
+	    "s:s,s:s}", "from", "accepted", "to", "active", "why",
+	    "first payment")) == -1) ||
 	    db_exec("UPDATE rounds SET paid = paid + ? WHERE id = ?", "ii", due,
 	    (int64_t)json_integer_value(json_object_get(t, "round_id"))) == -1 ||
 	    audit_append(actor, "tranche.paid", e2e, json_pack("{s:O,s:O,s:I,"
@@ -644,8 +646,8 @@ payrun_export(const char *actor, const char *ref, const char *format,
 	}
 	if (payrun_get(ref, 1, &p, e) == -1)
 		return NULL;
-	if (strcmp(p.state, "approved") != 0 && strcmp(p.state, "exported")
-	    != 0) {
+	if (!state_can_move(STATE_PAYRUN, p.state, "exported") &&
+	    strcmp(p.state, "exported") != 0) {
 		dom_fail(e, DOM_CONFLICT, "payment run %s is %s; only an "
 		    "approved run can be exported%s", ref, p.state,
 		    strcmp(p.state, "draft") == 0 ? " (a second finance user "

@@ -251,6 +251,8 @@ same "the round's paid total grew by the run, once" "198456" \
     "$(sql "SELECT paid FROM rounds WHERE id = $ROUND_ID")"
 same "an accepted grant becomes active on its first payment" "active active" \
     "$(sql "SELECT GROUP_CONCAT(state ORDER BY reference SEPARATOR ' ') FROM grants WHERE reference IN ('FG-$year-0001', 'FG-$year-0002')")"
+same "and that is audited, once for each" "FG-$year-0001 FG-$year-0002" \
+    "$(sql "SELECT GROUP_CONCAT(entity ORDER BY entity SEPARATOR ' ') FROM audit_log WHERE action = 'grant.state'")"
 
 
 # ---- Bacs Standard 18 ----
