@@ -97,6 +97,7 @@ payrun_get(const char *ref, int for_update, struct payrun *p,
 
 /* ---- creating, approving, cancelling ---- */
 
+/* 0, or -1 with e filled (-2: a deadlock, worth trying again). */
 static int
 payrun_gather(const char *actor, const char *due_by, char ref[33],
     struct dom_err *e)
@@ -118,8 +119,13 @@ payrun_gather(const char *actor, const char *due_by, char ref[33],
 	    "FROM bank_details b WHERE b.org_key = g.org_key AND b.state = "
 	    "'verified') WHERE t.due_date <= ? AND " PAYRUN_RELEASABLE, "is",
 	    (int64_t)id, due_by);
-	if (n == -1)
-		return dom_db_fail(e);
+	if (n == -1) {
+		/* read before the rollback clears it */
+		int deadlock = db_errno() == ER_LOCK_DEADLOCK;
+
+		dom_db_fail(e);
+		return deadlock ? -2 : -1;
+	}
 	if (n == 0)
 		return dom_fail(e, DOM_CONFLICT, "no tranche is due by %s and "
 		    "ready to pay (grantctl tranche list --due shows what is "
@@ -150,19 +156,19 @@ payrun_create(const char *actor, const char *due_by, char ref[33],
     struct dom_err *e)
 {
 	long	day;
-	int	try;
+	int	try, rc;
 
 	if (due_by == NULL || workday_parse_date(due_by, &day) == -1)
 		return dom_fail(e, DOM_BAD, "--due-by must be a date "
 		    "(YYYY-MM-DD)");
+	/* Two runs at once may deadlock (-2); the loser tries again and
+	 * takes what the winner left. */
 	for (try = 1; ; try++) {
-		if (payrun_gather(actor, due_by, ref, e) == 0)
-			return 0;
-		/* Two runs at once may deadlock; the loser tries again and
-		 * takes what the winner left. */
-		if (e->status != DOM_DB || db_errno() != ER_LOCK_DEADLOCK ||
-		    try == PAYRUN_CREATE_TRIES)
-			return -1;
+		rc = payrun_gather(actor, due_by, ref, e);
+		if (rc != -2 || try == PAYRUN_CREATE_TRIES)
+			return rc == 0 ? 0 : -1;
+		log_info("payment run: a deadlock with another run; trying "
+		    "again");
 	}
 }
 
