@@ -192,18 +192,15 @@ client_reply_json(const struct http_reply *r)
 	return reply;
 }
 
-/*
- * Call grantd. Returns the reply, or NULL after printing why not (grantd's
- * own {"error": ...} message, or why it could not be reached).
- */
-json_t *
-client_call(const char *method, const char *path, json_t *body)
+/* One request and its reply in r: 0, or -1 after printing why not. */
+static int
+client_exchange(const char *method, const char *path, json_t *body,
+    struct http_reply *r)
 {
 	struct client_conn	 c = { -1, 0, 0, "" };
-	struct http_reply	 r;
-	json_t			*reply = NULL;
 	char			*text = NULL, *req;
 	size_t			 len;
+	int			 rc = -1;
 
 	c.timeout_ms = client_timeout_ms();
 	c.deadline = client_now_ms() + c.timeout_ms;
@@ -211,22 +208,76 @@ client_call(const char *method, const char *path, json_t *body)
 		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
 		    xstrdup("{}");
 	req = http_request(method, path, text, &len);
-	http_reply_init(&r);
 	if (client_connect(&c) == -1)
 		fprintf(stderr, "grantctl: cannot reach grantd at %s: %s "
 		    "(is grantd running? --socket or GRANTD_SOCKET name "
 		    "another socket)\n", client_socket, strerror(errno));
-	else if (client_send(&c, req, len) == -1 || client_recv(&c, &r) == -1)
+	else if (client_send(&c, req, len) == -1 || client_recv(&c, r) == -1)
 		fprintf(stderr, "grantctl: no reply from grantd at %s: %s\n",
 		    client_socket, c.err);
 	else
-		reply = client_reply_json(&r);
+		rc = 0;
 	if (c.fd != -1)
 		close(c.fd);
-	http_reply_free(&r);
 	free(req);
 	free(text);
+	return rc;
+}
+
+/*
+ * Call grantd. Returns the reply, or NULL after printing why not (grantd's
+ * own {"error": ...} message, or why it could not be reached).
+ */
+json_t *
+client_call(const char *method, const char *path, json_t *body)
+{
+	struct http_reply	 r;
+	json_t			*reply = NULL;
+
+	http_reply_init(&r);
+	if (client_exchange(method, path, body, &r) == 0)
+		reply = client_reply_json(&r);
+	http_reply_free(&r);
 	return reply;
+}
+
+/*
+ * Call grantd for a file (api_reply_file): its description is returned,
+ * its bytes left in *data (*len of them, to free), or NULL after printing
+ * why not.
+ */
+json_t *
+client_call_file(const char *method, const char *path, json_t *body,
+    char **data, size_t *len)
+{
+	struct http_reply	 r;
+	json_t			*meta = NULL;
+	json_error_t		 jerr;
+	const char		*nl;
+
+	http_reply_init(&r);
+	if (client_exchange(method, path, body, &r) == -1)
+		goto out;
+	if (r.status >= 400 || r.body.s == NULL ||
+	    (nl = memchr(r.body.s, '\n', r.body.len)) == NULL) {
+		meta = client_reply_json(&r);
+		json_decref(meta);
+		meta = NULL;
+		goto out;
+	}
+	if ((meta = json_loadb(r.body.s, (size_t)(nl - r.body.s), 0, &jerr))
+	    == NULL) {
+		fprintf(stderr, "grantctl: grantd sent a file without its "
+		    "description\n");
+		goto out;
+	}
+	*len = r.body.len - (size_t)(nl + 1 - r.body.s);
+	*data = xmalloc(*len + 1);
+	memcpy(*data, nl + 1, *len);
+	(*data)[*len] = '\0';
+out:
+	http_reply_free(&r);
+	return meta;
 }
 
 /* method on prefix + escaped code + suffix: "/v1/rounds/" CODE "/transition" */

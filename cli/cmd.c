@@ -115,6 +115,20 @@ static const struct cmd_entry cmd_table[] = {
 	    "the header reference,assessor,<criteria>,comment: every row, or "
 	    "none.", cmd_assess_import },
 
+	{ "pay", "run", "create --due-by DATE | list | show RUN | approve RUN | "
+	    "cancel RUN | export RUN --format pain001|bacs18|csv --out FILE | "
+	    "mark-paid RUN [--tranche ID --bank-ref REF]",
+	    "due-by=,format=,out=,tranche=,bank-ref=", 1, 2,
+	    "Payment runs (finance): gather the tranches due by a date into a "
+	    "draft run; a second finance user approves it; export it as a "
+	    "bank file; mark its tranches paid, which sends each grantee a "
+	    "remittance letter.", cmd_pay_run },
+	{ "pay", "reconcile", "FILE", "", 1, 1,
+	    "Match a bank statement (camt.053 XML, or CSV with a header "
+	    "naming date, amount and end_to_end_id) to the tranches it pays "
+	    "by end-to-end id and amount; mark them paid and list what could "
+	    "not be matched.", cmd_pay_reconcile },
+
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",
 	    cmd_intake_status },

@@ -44,6 +44,8 @@ int		 cmd_usage_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* client.c: requests to grantd over its Unix socket. */
 extern const char *client_socket;
 json_t		*client_call(const char *, const char *, json_t *);
+json_t		*client_call_file(const char *, const char *, json_t *, char **,
+		     size_t *);
 json_t		*client_call_on(const char *, const char *, const char *,
 		     const char *, json_t *);
 json_t		*client_get_query(const char *, const struct args *, ...);
@@ -117,6 +119,8 @@ int		 cmd_app_list(struct args *);
 int		 cmd_app_show(struct args *);
 int		 cmd_app_withdraw(struct args *);
 int		 cmd_app_decide(struct args *);
+int		 cmd_pay_run(struct args *);
+int		 cmd_pay_reconcile(struct args *);
 int		 cmd_intake_status(struct args *);
 int		 cmd_intake_poll(struct args *);
 int		 cmd_quarantine_list(struct args *);

@@ -35,6 +35,7 @@ int		 api_listen(struct event_base *, const char *, char *, size_t);
 void		 api_stop_accepting(void);
 void		 api_close(void);
 void		 api_reply(struct api_req *, int, json_t *);
+void		 api_reply_file(struct api_req *, json_t *, const char *, size_t);
 void		 api_error(struct api_req *, int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 api_db_error(struct api_req *);
@@ -62,5 +63,6 @@ extern const struct api_route api_intake_routes[];
 extern const struct api_route api_app_routes[];
 extern const struct api_route api_assess_routes[];
 extern const struct api_route api_report_routes[];	/* reports.c */
+extern const struct api_route api_payrun_routes[];
 
 #endif

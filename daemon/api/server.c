@@ -33,7 +33,7 @@ static const struct api_route *const api_tables[] = {
 	api_status_routes, api_fund_routes, api_round_routes,
 	api_budget_routes, api_user_routes, api_audit_routes,
 	api_outbox_routes, api_intake_routes, api_app_routes,
-	api_assess_routes, api_report_routes,
+	api_assess_routes, api_report_routes, api_payrun_routes,
 };
 
 void
@@ -49,6 +49,28 @@ api_reply(struct api_req *r, int code, json_t *body)
 	evhttp_add_header(evhttp_request_get_output_headers(r->req),
 	    "Content-Type", "application/json");
 	evhttp_send_reply(r->req, code, code < 300 ? "OK" : "Error", buf);
+	evbuffer_free(buf);
+}
+
+/*
+ * A file and what describes it, in one reply: the description's JSON on
+ * the first line, then the file's bytes as they are. A bank file of a
+ * large run is tens of megabytes, too much to escape into JSON and back.
+ */
+void
+api_reply_file(struct api_req *r, json_t *meta, const char *data, size_t len)
+{
+	struct evbuffer	*buf = evbuffer_new();
+	char		*text;
+
+	text = json_dumps(meta, JSON_COMPACT);
+	evbuffer_add_printf(buf, "%s\n", text);
+	evbuffer_add(buf, data, len);
+	free(text);
+	json_decref(meta);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Content-Type", "application/vnd.grantd.file");
+	evhttp_send_reply(r->req, 200, "OK", buf);
 	evbuffer_free(buf);
 }
 

@@ -87,6 +87,9 @@ static const struct config_key config_keys[] = {
 	{ "opendata", "funder_id", CONF_STRING, S(opendata_funder_id), NULL, 0, 0, NULL },
 	{ "opendata", "funder_name", CONF_STRING, S(opendata_funder_name), NULL, 0, 0, NULL },
 	{ "privacy", "retention_days", CONF_INT, S(privacy_retention_days), "365", 0, 36500, NULL },
+	{ "payments", "debtor_name", CONF_STRING, S(pay_debtor_name), NULL, 0, 0, NULL },
+	{ "payments", "debtor_sort_code", CONF_STRING, S(pay_debtor_sort_code), NULL, 0, 0, NULL },
+	{ "payments", "debtor_account", CONF_STRING, S(pay_debtor_account), NULL, 0, 0, NULL },
 };
 #undef S
 

@@ -89,6 +89,10 @@ struct config {
 	char		*opendata_funder_id;
 	char		*opendata_funder_name;
 	long		 privacy_retention_days;	/* [privacy] */
+	/* [payments]: the account payment runs are paid from */
+	char		*pay_debtor_name;
+	char		*pay_debtor_sort_code;
+	char		*pay_debtor_account;
 	/* [intake NAME] */
 	struct intake_conf *intake[CONFIG_MAX_INTAKE];
 	int		 nintake;

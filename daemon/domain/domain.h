@@ -251,5 +251,49 @@ json_t		*privacy_erase(const char *, const char *, struct dom_err *);
 json_t		*privacy_retention_run(const char *, struct dom_err *);
 void		 privacy_start(struct event_base *);
 void		 privacy_stop(void);
+/* payrun.c: payment runs, four eyes, marking tranches paid. */
+struct payrun {
+	long long	 id;
+	char		 reference[33], state[17], created_by[65];
+	char		 approved_by[65], format[17], sha256[65];
+	int64_t		 total;
+	int		 count;
+};
+int		 payrun_get(const char *, int, struct payrun *, struct dom_err *);
+int		 payrun_create(const char *, const char *, char [33],
+		     struct dom_err *);
+int		 payrun_approve(const char *, const char *, struct dom_err *);
+int		 payrun_cancel(const char *, const char *, struct dom_err *);
+json_t		*payrun_show(const char *, struct dom_err *);
+json_t		*payrun_list(struct dom_err *);
+int		 payrun_pay_tranche(const char *, const char *, int64_t,
+		     const char *, struct dom_err *);
+json_t		*payrun_mark_paid(const char *, const char *, const char *,
+		     const char *, struct dom_err *);
+json_t		*payrun_export(const char *, const char *, const char *,
+		     char **, size_t *, struct dom_err *);
+
+/* bankfile.c: a run as the bank takes it: pain.001, Bacs 18 or CSV. */
+struct bankfile_line {
+	char		 e2e[36], grant_ref[33], account_name[141];
+	char		 sort_code[7], account[9];
+	int64_t		 amount;
+};
+struct bankfile_run {
+	const char		*reference;
+	char			 created[20];	/* YYYY-MM-DDTHH:MM:SS, UTC */
+	const char		*debtor_name, *debtor_sort_code, *debtor_account;
+	int64_t			 total;
+	size_t			 n;
+	struct bankfile_line	*line;
+};
+int		 bankfile_format_valid(const char *);
+char		*bankfile_write(const char *, const struct bankfile_run *,
+		     size_t *, struct dom_err *);
+size_t		 bankfile_bacs_text(const char *, char *, size_t);
+
+/* reconcile.c: a bank statement matched to the tranches it pays. */
+json_t		*reconcile_statement(const char *, const char *, size_t,
+		     struct dom_err *);
 
 #endif

@@ -47,7 +47,7 @@ static const char *template_names[] = {
 	/* decisions, offers and payments */
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
-	"payment_reference", "grant_total",
+	"payment_reference", "grant_total", "expect_by", "to_come",
 	/* assessment */
 	"applications", "score_address", "scale", "scale_max", "weighted",
 	"refused",
@@ -624,6 +624,7 @@ static const char template_sample[] = "{"
     "\"tranches\": [{\"number\": 1, \"due\": \"1 Apr 2027\", \"amount\": \"£300.00\"},"
     "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\"}],"
     "\"paid_on\": \"2 Apr 2027\", \"payment_reference\": \"GRANTD-FG-0042-1\","
+    "\"expect_by\": \"6 Apr 2027\", \"to_come\": true,"
     "\"return_title\": \"End of grant report\", \"return_due\": \"30 Jun 2027\","
     "\"days_overdue\": 12,"
     "\"priorities\": [\"Supporting the community to be fit and healthy\","
