@@ -223,4 +223,10 @@ int		 rank_compute(long long, int64_t, const struct decide_rules *,
 void		 rank_free(struct rank_list *);
 json_t		*rank_round(const char *, struct dom_err *);
 
+/* monitoring.c: the returns a grant owes, their reminders, and reading
+ * and approving them. monitor_plan_create(grant_id) is called, inside the
+ * caller's transaction, when a grant becomes accepted: it schedules the
+ * returns its fund's plan asks for (none twice). */
+int		 monitor_plan_create(long long);
+
 #endif
