@@ -110,6 +110,25 @@ static const struct cmd_entry cmd_table[] = {
 	    "the header reference,assessor,<criteria>,comment: every row, or "
 	    "none.", cmd_assess_import },
 
+	{ "monitor", "list", "[--overdue] [--fund CODE]", "overdue,fund=", 0, 0,
+	    "List grants' monitoring returns with their due dates and state; "
+	    "--overdue for those past their due date and not yet in.",
+	    cmd_monitor_list },
+	{ "monitor", "show", "ID", "", 1, 1,
+	    "Show a monitoring return: what the group reported, wellbeing "
+	    "counts, what is still missing, reminders sent and attachments.",
+	    cmd_monitor_show },
+	{ "monitor", "plan", "REF", "", 1, 1,
+	    "Schedule the monitoring returns an accepted or active grant owes "
+	    "under its fund's plan (done by itself when a grant is accepted); "
+	    "returns already scheduled stay as they are.", cmd_monitor_plan },
+	{ "monitor", "approve", "ID", "", 1, 1,
+	    "Approve a received monitoring return; payments of the grant held "
+	    "waiting for it become due again.", cmd_monitor_approve },
+	{ "monitor", "chase", "ID", "", 1, 1,
+	    "Send the group the reminder for a return again now, with the "
+	    "form.", cmd_monitor_chase },
+
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",
 	    cmd_intake_status },

@@ -133,5 +133,10 @@ int		 cmd_assess_list(struct args *);
 int		 cmd_assess_score(struct args *);
 int		 cmd_assess_import(struct args *);
 void		 assess_show(json_t *);
+int		 cmd_monitor_list(struct args *);
+int		 cmd_monitor_show(struct args *);
+int		 cmd_monitor_plan(struct args *);
+int		 cmd_monitor_approve(struct args *);
+int		 cmd_monitor_chase(struct args *);
 
 #endif

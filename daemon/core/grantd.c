@@ -155,6 +155,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		outbox_stop();
 		staff_stop();
 		audit_stop();
+		monitor_stop();
 		grantd_drain_cb(-1, 0, NULL);
 		break;
 	}
@@ -203,6 +204,7 @@ grantd_run(int foreground)
 	outbox_start(grantd_base);
 	staff_start(grantd_base);
 	audit_start(grantd_base);
+	monitor_start(grantd_base);
 	mime_init();
 	intake_start(grantd_base);
 	if (api_listen(grantd_base, grantd_config->api_socket, err,
@@ -224,6 +226,7 @@ grantd_run(int foreground)
 	outbox_stop();
 	staff_stop();
 	audit_stop();
+	monitor_stop();
 	curl_loop_shutdown();
 	db_shutdown();
 	template_free_all();

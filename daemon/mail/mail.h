@@ -79,6 +79,11 @@ int		 intake_score_wanted(const struct mime_message *);
 int		 intake_score(const struct mime_message *, long long,
 		     const struct trust_auth *);
 
+/* intake-monitor.c */
+long long	 intake_monitor_find(const struct mime_message *);
+int		 intake_monitor(const struct mime_message *, long long,
+		     const struct trust_auth *, long long);
+
 /* trust.c */
 struct mime_message;
 struct trust_auth {
