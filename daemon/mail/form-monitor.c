@@ -427,12 +427,14 @@ mon_wellbeing_line(struct mon_reader *r, const char *line)
 		return 1;
 	q = mon_question(line);
 	stage = mon_stage(line);
+	/* A heading ("At the start:") where an answer may have ended. */
 	p = strchr(line, ':');
 	if (q == -1 && stage >= 0 && strpbrk(line, "0123456789") == NULL &&
 	    strlen(line) < 60 && (p == NULL || p[strspn(p, ": \t")] ==
 	    '\0') && (mon_word(line, "wellbeing") != NULL || mon_word(line,
 	    "scores") != NULL || ((r->cur < 0 || !mon_multiline(r->cur) ||
-	    r->val == NULL || *r->val == '\0') && (p != NULL ||
+	    r->val == NULL || *r->val == '\0' ||
+	    r->val[strlen(r->val) - 1] == '\n') && (p != NULL ||
 	    strlen(line) < 25)))) {
 		r->stage = stage;	/* a heading: "At the start:" */
 		return 1;
@@ -653,12 +655,9 @@ form_monitor_read(const char *text)
 	r.cur = -1;
 	r.stage = -1;
 	own = form_own_text(text);
-	for (line = strtok_r(own, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '\r')
-			continue;
+	/* strsep, not strtok: a blank line ends an answer. */
+	for (save = own; (line = strsep(&save, "\n")) != NULL; )
 		mon_line(&r, line);
-	}
 	mon_close(&r);
 	free(own);
 	own = form_own_text(text);
