@@ -733,6 +733,23 @@ form_monitor_missing(json_t *f, int wellbeing)
 	return list;
 }
 
+/* An answer over several lines, as one, to quote it in a list. */
+static char *
+mon_one_line(const char *s)
+{
+	char	*out = xstrdup(s), *p, *w;
+
+	for (p = w = out; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+		if (*p == ' ' && w > out && w[-1] == ' ')
+			continue;
+		*w++ = *p;
+	}
+	*w = '\0';
+	return out;
+}
+
 /* What was understood, as {label, value} for the letter that says so. */
 json_t *
 form_monitor_understood(json_t *f)
@@ -741,10 +758,13 @@ form_monitor_understood(json_t *f)
 	    "at the end", "at follow-up" };
 	json_t		*list = json_array(), *w;
 	char		 m[MONEY_BUFLEN], buf[120];
-	long		 n[3] = { 0, 0, 0 };
+	long		 per[3][4], n;
 	size_t		 i;
-	int		 s;
-	const char	*stage;
+	int		 s, q;
+	const char	*stage, *question;
+	char		*text;
+
+	memset(per, 0, sizeof per);
 
 #define ADD(l, v) json_array_append_new(list, json_pack("{s:s,s:s}", \
 	"label", (l), "value", (v)))
@@ -761,23 +781,38 @@ form_monitor_understood(json_t *f)
 		    json_integer_value(json_object_get(f, "volunteers")));
 		ADD("Volunteers", buf);
 	}
-	if (json_is_string(json_object_get(f, "activities")))
-		ADD("Activities delivered", json_string_value(
-		    json_object_get(f, "activities")));
-	if (json_is_string(json_object_get(f, "story")))
-		ADD("Your story", json_string_value(json_object_get(f, "story")));
+	if (json_is_string(json_object_get(f, "activities"))) {
+		text = mon_one_line(json_string_value(json_object_get(f,
+		    "activities")));
+		ADD("Activities delivered", text);
+		free(text);
+	}
+	if (json_is_string(json_object_get(f, "story"))) {
+		text = mon_one_line(json_string_value(json_object_get(f,
+		    "story")));
+		ADD("Your story", text);
+		free(text);
+	}
+	/* People, not answers: the most who answered any one question. */
 	json_array_foreach(json_object_get(f, "wellbeing"), i, w) {
 		stage = json_string_value(json_object_get(w, "stage"));
+		question = json_string_value(json_object_get(w, "question"));
 		for (s = 0; s < 3; s++)
-			if (strcmp(stage, mon_stages[s]) == 0)
-				n[s] += (long)json_integer_value(
-				    json_object_get(w, "people"));
+			for (q = 0; q < 4; q++)
+				if (strcmp(stage, mon_stages[s]) == 0 &&
+				    strcmp(question, mon_questions[q]) == 0)
+					per[s][q] += (long)json_integer_value(
+					    json_object_get(w, "people"));
 	}
 	for (s = 0; s < 3; s++) {
-		if (n[s] == 0)
+		n = 0;
+		for (q = 0; q < 4; q++)
+			if (per[s][q] > n)
+				n = per[s][q];
+		if (n == 0)
 			continue;
-		snprintf(buf, sizeof buf, "%ld answer%s %s", n[s],
-		    n[s] == 1 ? "" : "s", names[s]);
+		snprintf(buf, sizeof buf, "scores from %ld %s %s", n,
+		    n == 1 ? "person" : "people", names[s]);
 		ADD("Wellbeing", buf);
 	}
 #undef ADD
