@@ -16,9 +16,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "Show grantd's version, uptime and database state.", cmd_status },
 
 	{ "fund", "create", "CODE --name NAME --budget AMOUNT "
-	    "[--max-award AMOUNT] [--min-award AMOUNT]",
-	    "name=,budget=,max-award=,min-award=", 1, 1,
-	    "Create a fund, such as FG (Fast Grants), with its total budget.",
+	    "[--max-award AMOUNT] [--min-award AMOUNT] "
+	    "[--monitoring end|quarterly]",
+	    "name=,budget=,max-award=,min-award=,monitoring=", 1, 1,
+	    "Create a fund, such as FG (Fast Grants), with its total budget; "
+	    "--monitoring says which returns its grants owe (end, the "
+	    "default, or quarterly).",
 	    cmd_fund_create },
 	{ "fund", "list", "", "", 0, 0,
 	    "List funds with their budget, allocated and unallocated money.",

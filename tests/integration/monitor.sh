@@ -28,8 +28,13 @@ PRIYA=$(sql "SELECT id FROM users WHERE name = 'priya'")
 open_round
 FG=$(sql "SELECT id FROM funds WHERE code = 'FG'")
 RID=$(sql "SELECT id FROM rounds WHERE code = '$R'")
-$GRANTCTL fund create SA --name "Social Action Fund" --budget 500000 >/dev/null
-sql "UPDATE funds SET monitoring_plan = 'quarterly' WHERE code = 'SA'"
+fails "a fund's monitoring is end or quarterly" 1 "--monitoring is end" \
+    $GRANTCTL fund create SA --name "Social Action Fund" --budget 500000 \
+    --monitoring monthly
+ok "a fund whose grants report quarterly" $GRANTCTL fund create SA \
+    --name "Social Action Fund" --budget 500000 --monitoring quarterly
+same "its plan" "quarterly end" \
+    "$(sql "SELECT f.monitoring_plan FROM funds f ORDER BY f.code = 'FG'" | paste -sd' ' -)"
 SA=$(sql "SELECT id FROM funds WHERE code = 'SA'")
 
 # grant N FUND STATE ACCEPTED [END-DATE]: grant MG-2027-000N, with its
@@ -185,6 +190,12 @@ same "and changes nothing" "due" "$(state_of MG-2027-0004)"
 ok "the officer sees it held" $GRANTCTL intake held list
 has "held with why" "not from the address on record (group4@example.org)"
 same "nobody is answered" 0 "$(sql "SELECT COUNT(*) FROM outbox WHERE to_addr = 'someone@example.net'")"
+HELD=$(sql "SELECT id FROM mail_in WHERE from_addr = 'someone@example.net'")
+ok "an officer accepts it" $GRANTCTL intake held accept "$HELD"
+has "and is told it counts only from the address on record" \
+    "a monitoring return counts only from the grant's address on record"
+same "still nothing changes, nobody is answered" "due 0" \
+    "$(state_of MG-2027-0004) $(sql "SELECT COUNT(*) FROM outbox WHERE to_addr = 'someone@example.net'")"
 
 # The complete return, as the form filled in.
 reply 01-form-filled.eml "Joan Smith <group4@example.org>" MG-2027-0004 monitoring-reminder
