@@ -54,9 +54,11 @@ api_monitor_chase(struct api_req *r)
 }
 
 const struct api_route api_monitor_routes[] = {
-	{ "GET", "/v1/monitoring", ROLE_ANY, api_monitor_list },
+	/* A return holds people's stories: staff who act on it read it. */
+	{ "GET", "/v1/monitoring", ROLE_OFFICER | ROLE_FINANCE, api_monitor_list },
 	{ "POST", "/v1/monitoring/plan", ROLE_OFFICER, api_monitor_plan },
-	{ "GET", "/v1/monitoring/*", ROLE_ANY, api_monitor_show },
+	{ "GET", "/v1/monitoring/*", ROLE_OFFICER | ROLE_FINANCE,
+	    api_monitor_show },
 	{ "POST", "/v1/monitoring/*/approve", ROLE_OFFICER, api_monitor_approve },
 	{ "POST", "/v1/monitoring/*/chase", ROLE_OFFICER, api_monitor_chase },
 	{ NULL, NULL, 0, NULL }

@@ -153,11 +153,13 @@ letter() {	# letter NAME ADDRESS TEMPLATE: checked whole against its golden file
 	fi
 }
 letter monitoring-reminder group4@example.org monitoring-reminder
+letter monitoring-overdue group6@example.org monitoring-overdue
 
 ok "list overdue returns" $GRANTCTL monitor list --overdue
 same "only the overdue one, 3 days late" 1 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-')"
 has "with its lateness" "3 days"
 has "and its grant" "MG-2027-0006"
+fails "an assessor does not read returns" 1 "" setpriv --reuid=5002 $GRANTCTL monitor list
 ok "list a fund's returns" $GRANTCTL monitor list --fund SA
 same "the Social Action Fund's five" 5 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-0003')"
 
