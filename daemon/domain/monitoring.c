@@ -235,8 +235,9 @@ monitor_title(const char *kind, const char *period, char *buf, size_t len)
 json_t *
 monitor_letter_vars(long long id)
 {
-	json_t	*r, *vars;
-	char	 title[128], today[16];
+	json_t		*r, *vars;
+	json_int_t	 left;
+	char		 title[128], today[16], days_left[32], days_over[32];
 
 	monitor_today(today, sizeof today);
 	r = db_query_row("SELECT r.kind, r.period, DATE_FORMAT(r.due_date, "
@@ -254,7 +255,13 @@ monitor_letter_vars(long long id)
 	}
 	monitor_title(monitor_s(r, "kind"), monitor_s(r, "period"), title,
 	    sizeof title);
-	vars = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I}",
+	left = json_integer_value(json_object_get(r, "days_left"));
+	/* "1 day", "5 days": said, not computed, in the letter. */
+	snprintf(days_left, sizeof days_left, "%lld day%s", (long long)left,
+	    left == 1 ? "" : "s");
+	snprintf(days_over, sizeof days_over, "%lld day%s", (long long)-left,
+	    left == -1 ? "" : "s");
+	vars = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "return_id", (json_int_t)id, "return_title", title,
 	    "return_due", monitor_s(r, "due"),
 	    "reference", monitor_s(r, "reference"),
@@ -262,9 +269,7 @@ monitor_letter_vars(long long id)
 	    "organisation", monitor_s(r, "organisation"),
 	    "project_title", monitor_s(r, "project_title"),
 	    "fund_name", monitor_s(r, "fund_name"),
-	    "days_left", json_integer_value(json_object_get(r, "days_left")),
-	    "days_overdue", -json_integer_value(json_object_get(r,
-	    "days_left")));
+	    "days_left", days_left, "days_overdue", days_over);
 	json_object_set_new(vars, "contact_name", json_string(
 	    monitor_s(r, "contact_name") != NULL ? monitor_s(r, "contact_name") :
 	    monitor_s(r, "organisation")));
@@ -519,9 +524,21 @@ monitor_id(const char *s, struct dom_err *e)
 json_t *
 monitor_list(int overdue, const char *fund, struct dom_err *e)
 {
-	json_t	*list;
+	json_t	*list, *f;
 	char	 today[16];
 
+	if (fund != NULL && *fund != '\0') {
+		if ((f = db_query_row("SELECT id FROM funds WHERE code = ?", "s",
+		    fund)) == NULL)
+			return dom_db_fail(e), NULL;
+		if (json_is_null(f)) {
+			json_decref(f);
+			dom_fail(e, DOM_NOT_FOUND, "no fund %s (grantctl fund "
+			    "list shows them)", fund);
+			return NULL;
+		}
+		json_decref(f);
+	}
 	monitor_today(today, sizeof today);
 	list = db_query("SELECT r.id, g.reference, g.organisation, f.code AS "
 	    "fund, r.kind, r.period, DATE_FORMAT(r.due_date, '%Y-%m-%d') AS "

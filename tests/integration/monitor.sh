@@ -159,6 +159,7 @@ ok "list overdue returns" $GRANTCTL monitor list --overdue
 same "only the overdue one, 3 days late" 1 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-')"
 has "with its lateness" "3 days"
 has "and its grant" "MG-2027-0006"
+fails "a fund that does not exist" 1 "no fund XX" $GRANTCTL monitor list --fund XX
 fails "an assessor does not read returns" 1 "" setpriv --reuid=5002 $GRANTCTL monitor list
 ok "list a fund's returns" $GRANTCTL monitor list --fund SA
 same "the Social Action Fund's five" 5 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-0003')"
