@@ -62,18 +62,54 @@ intake_monitor_tell(const struct monitor_return *r, const char *fmt, ...)
 	    note) : staff_notify(ROLE_OFFICER, "%s", note);
 }
 
-/* Whether the reply held any part of a return at all. */
+/* How many parts of a return the reply held: 0 for none at all. */
 static int
 intake_monitor_any(json_t *f)
 {
 	static const char *const keys[] = { "spend_pence", "people",
 	    "volunteers", "activities", "story", "wellbeing", NULL };
 	const char *const	*k;
+	int			 n = 0;
 
 	for (k = keys; *k != NULL; k++)
 		if (json_object_get(f, *k) != NULL)
-			return 1;
-	return 0;
+			n++;
+	return n;
+}
+
+/*
+ * The return from the body or a file sent with it (plain text, or a
+ * document grantd-docread read), whichever holds more of it; the body
+ * wins a tie, as the application form's reader has it.
+ */
+static json_t *
+intake_monitor_read(const struct mime_message *m, const struct intake_doc *docs,
+    size_t ndocs)
+{
+	json_t	*best = form_monitor_read(m->body), *f;
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; i < m->nattachments + ndocs; i++) {
+		if (i < m->nattachments) {
+			if (m->attachments[i].data == NULL || strncasecmp(
+			    m->attachments[i].content_type, "text/plain", 10) != 0)
+				continue;
+			text = mime_utf8_clean((const char *)m->attachments[i].data,
+			    m->attachments[i].size);
+		} else if (docs[i - m->nattachments].text != NULL)
+			text = xstrdup(docs[i - m->nattachments].text);
+		else
+			continue;
+		f = form_monitor_read(text);
+		free(text);
+		if (intake_monitor_any(f) > intake_monitor_any(best)) {
+			json_decref(best);
+			best = f;
+		} else
+			json_decref(f);
+	}
+	return best;
 }
 
 /* The answer: what was understood, and what is still missing if any. */
@@ -99,13 +135,14 @@ intake_monitor_answer(const struct monitor_return *r,
 }
 
 /*
- * The reply m, already recorded as mail_id with its attachments, about
- * return id: read into the return and answered, or held. 0, or -1 on a
+ * The reply m, already recorded as mail_id with its attachments (docs:
+ * those read as documents), about return id: read into the return and answered, or held. 0, or -1 on a
  * database error.
  */
 int
-intake_monitor(const struct mime_message *m, long long mail_id,
-    const struct trust_auth *auth, long long id)
+intake_monitor(const struct mime_message *m, const struct intake_doc *docs,
+    size_t ndocs, long long mail_id, const struct trust_auth *auth,
+    long long id)
 {
 	struct monitor_return	 r;
 	struct trust_reply	 tr;
@@ -145,7 +182,7 @@ intake_monitor(const struct mime_message *m, long long mail_id,
 		monitor_free(&r);
 		return rc;
 	}
-	fields = form_monitor_read(m->body);
+	fields = intake_monitor_read(m, docs, ndocs);
 	if (!intake_monitor_any(fields) && strcmp(r.state, "incomplete") != 0 &&
 	    strcmp(r.state, "received") != 0) {
 		/* Nothing of the return in it: the form again, and the officer. */

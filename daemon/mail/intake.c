@@ -722,7 +722,8 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		json_decref(app);
 		return ret == -1 || intake_record(c, "monitoring", 0) == -1 ||
 		    intake_attachments(c, NULL) == -1 ? -1 :
-		    intake_monitor(c->m, c->mail_id, &auth, ret);
+		    intake_monitor(c->m, c->docs, c->ndocs, c->mail_id, &auth,
+		    ret);
 	}
 	if (app != NULL) {
 		rc = intake_reply(c, app, &auth);

@@ -20,6 +20,11 @@ remind_days = 14
 end_weeks = 8
 check_interval = 1"
 setup
+# Returns sent as documents are read by grantd-docread, as forms are.
+stop_grantd
+sed -i "s|^\[grantd\]|[grantd]\ndocument_reader = $top_builddir/grantd-docread|" \
+    "$T/grantd.conf"
+start_grantd
 FIX="$top_srcdir/tests/fixtures/monitoring"
 today=$(TZ=Europe/London date +%Y-%m-%d)
 $GRANTCTL user add priya --uid 5001 --role officer --email priya@example.org >/dev/null
@@ -279,6 +284,80 @@ has "its people" "people         120"
 has "its story" "Kai, who wouldn’t speak in the first week, played the lead."
 has "its photo" "show.jpg (image/jpeg"
 has "its wellbeing" "baseline, happiness: 5×20"
+
+# A reply with no return in it: the form again, and the officer told.
+R1=$(rid MG-2027-0001)
+$GRANTCTL monitor chase "$R1" >/dev/null
+cat >"$T/later.eml" <<'EOF'
+From: %FROM%
+To: Fast Grants <grants@example.org>
+Subject: Re: [%REF%] Your end-of-project monitoring return
+Message-ID: <need-more-time@mail.example.net>
+In-Reply-To: %IN_REPLY_TO%
+References: %IN_REPLY_TO%
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Hi, we are still collecting the forms from our members. Is it all right
+if we send everything next month?
+
+Joan
+EOF
+reply "$T/later.eml" "Joan Smith <group1@example.org>" MG-2027-0001 monitoring-reminder
+same "a reply with no return in it changes nothing" due "$(state_of MG-2027-0001)"
+letter monitoring-form group1@example.org monitoring-form
+same "and the officer reads it" 1 \
+    "$(sql "SELECT COUNT(*) FROM staff_events WHERE user_id = $PRIYA AND text LIKE 'MG-2027-0001: a reply about monitoring return % held no return%'")"
+
+# A return written in a Word document, attached to a reply to the chase.
+R2=$(rid MG-2027-0002)
+$GRANTCTL monitor chase "$R2" >/dev/null
+/usr/bin/python3 - "$T/return.docx" <<'PY'
+import sys, zipfile
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+      'openxmlformats.org/package/2006/content-types"><Default Extension="xml"'
+      ' ContentType="application/xml"/><Override PartName="/word/document.xml"'
+      ' ContentType="application/vnd.openxmlformats-officedocument.'
+      'wordprocessingml.document.main+xml"/></Types>')
+lines = ["End of project report", "", "Spend to date: \u00a31,980",
+    "People reached: 64", "Volunteers: 7",
+    "Activities delivered: weekly chair yoga in two sheltered housing schemes",
+    "A short story: Edna, 91, now leads the warm-up.", "",
+    "Baseline life satisfaction: 30 people scored 5, 34 scored 6",
+    "End life satisfaction: 64 people scored 7"]
+body = "".join('<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>'
+    % l.replace("&", "&amp;") for l in lines)
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8" '
+        'standalone="yes"?><w:document xmlns:w="%s"><w:body>%s</w:body>'
+        '</w:document>' % (W, body))
+PY
+mid=$(sql "SELECT message_id FROM outbox WHERE reference = 'MG-2027-0002' AND template = 'monitoring-reminder'")
+/usr/bin/python3 - "$T/return.docx" "$mid" >"$T/inbox/tmp/docx.m" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "Joan Smith <group2@example.org>"
+m["To"] = "grants@example.org"
+m["Subject"] = "Re: [MG-2027-0002] Your end-of-project monitoring return"
+m["Message-ID"] = "<docx-return@mail.example.net>"
+m["In-Reply-To"] = "<%s>" % sys.argv[2]
+m["References"] = "<%s>" % sys.argv[2]
+m.set_content("Hello,\n\nOur report is attached.\n\nJoan\n")
+m.add_attachment(open(sys.argv[1], "rb").read(), maintype="application",
+    subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+    filename="report.docx")
+sys.stdout.write(m.as_string())
+PY
+mv "$T/inbox/tmp/docx.m" "$T/inbox/new/docx.m"
+in_state() { [ "$(sql "SELECT state FROM monitoring_returns WHERE id = $2")" = "$1" ]; }
+wait_for "a return in a Word document is read" 20 in_state received "$R2"
+same "from the document, not the body" "198000 64 7 3" \
+    "$(sql "SELECT spend, people, volunteers, (SELECT COUNT(*) FROM wellbeing_counts WHERE return_id = r.id) FROM monitoring_returns r WHERE id = $R2" | tr '\t' ' ')"
+ok "show it" $GRANTCTL monitor show "$R2"
+has "the document is kept" "report.docx (application/vnd.openxmlformats"
 
 # ---- approval ----
 
