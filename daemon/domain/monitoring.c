@@ -63,6 +63,21 @@ monitor_add(long long grant_id, const char *kind, const char *period,
 	    (int64_t)n);
 }
 
+/* The day a year after start ("2027-01-15"), as the database counts. */
+static int
+monitor_year_on(const char *start, char basis[11])
+{
+	json_t	*d;
+
+	d = db_query_row("SELECT DATE_FORMAT(DATE_ADD(?, INTERVAL 12 MONTH), "
+	    "'%Y-%m-%d') AS d", "s", start);
+	if (d == NULL)
+		return -1;
+	snprintf(basis, 11, "%s", json_string_value(json_object_get(d, "d")));
+	json_decref(d);
+	return 0;
+}
+
 /*
  * The returns the grant's fund asks for, scheduled (none twice): how many
  * were added, or -1 on a database error. Called inside the caller's
@@ -101,16 +116,14 @@ monitor_plan_create(long long grant_id)
 	if (monitor_date_ok(end) && strcmp(end, basis) > 0)
 		snprintf(basis, sizeof basis, "%s", end);
 	if (strcmp(plan, "end") == 0) {
-		if (basis[0] == '\0') {
-			/* Nothing says when it ends: a year from acceptance. */
-			rc = monitor_add(grant_id, "end", "end of project",
-			    start, "MONTH", 12 + (grantd_config->monitor_end_weeks
-			    * 7 + 29) / 30);
-		} else
+		/* Nothing says when it ends: a year from acceptance. */
+		if (basis[0] == '\0' && monitor_year_on(start, basis) == -1)
+			rc = -1;
+		else
 			rc = monitor_add(grant_id, "end", "end of project",
 			    basis, "WEEK", grantd_config->monitor_end_weeks);
 		json_decref(g);
-		return rc == -1 ? -1 : rc;
+		return rc;
 	}
 	months = 12;
 	if (basis[0] != '\0') {
@@ -124,6 +137,7 @@ monitor_plan_create(long long grant_id)
 			months = json_integer_value(json_object_get(d, "m"));
 		json_decref(d);
 	}
+	/* Every quarter to the end; a year's return only for a whole year. */
 	n = (months + 2) / 3;
 	for (i = 1; i <= n && i <= MONITOR_QUARTERS_MAX; i++) {
 		snprintf(period, sizeof period, "quarter %ld", i);
@@ -132,7 +146,7 @@ monitor_plan_create(long long grant_id)
 			break;
 		added += rc;
 	}
-	for (i = 1; rc != -1 && i <= (months + 11) / 12 &&
+	for (i = 1; rc != -1 && i <= months / 12 &&
 	    i <= MONITOR_YEARS_MAX; i++) {
 		snprintf(period, sizeof period, "year %ld", i);
 		if ((rc = monitor_add(grant_id, "annual", period, start,
@@ -152,18 +166,15 @@ monitor_row(long long id, int lock)
 	char	today[16];
 
 	monitor_today(today, sizeof today);
-	return db_query_row(lock ? "SELECT r.id, r.grant_id, r.kind, r.period, "
-	    "r.state, r.fields, DATE_FORMAT(r.due_date, '%Y-%m-%d') AS due_date, "
-	    "DATEDIFF(r.due_date, ?) AS days_left, g.reference, g.email, "
-	    "g.organisation, g.state AS grant_state, g.officer_id, "
-	    "g.application_id FROM monitoring_returns r JOIN grants g ON g.id = "
-	    "r.grant_id WHERE r.id = ? FOR UPDATE" :
-	    "SELECT r.id, r.grant_id, r.kind, r.period, "
-	    "r.state, r.fields, DATE_FORMAT(r.due_date, '%Y-%m-%d') AS due_date, "
-	    "DATEDIFF(r.due_date, ?) AS days_left, g.reference, g.email, "
-	    "g.organisation, g.state AS grant_state, g.officer_id, "
-	    "g.application_id FROM monitoring_returns r JOIN grants g ON g.id = "
-	    "r.grant_id WHERE r.id = ?", "si", today, (int64_t)id);
+#define MONITOR_ROW "SELECT r.id, r.grant_id, r.kind, r.period, r.state, " \
+	"r.fields, DATE_FORMAT(r.due_date, '%Y-%m-%d') AS due_date, " \
+	"DATEDIFF(r.due_date, ?) AS days_left, g.reference, g.email, " \
+	"g.organisation, g.state AS grant_state, g.officer_id, " \
+	"g.application_id FROM monitoring_returns r JOIN grants g ON g.id = " \
+	"r.grant_id WHERE r.id = ?"
+	return db_query_row(lock ? MONITOR_ROW " FOR UPDATE" : MONITOR_ROW,
+	    "si", today, (int64_t)id);
+#undef MONITOR_ROW
 }
 
 int

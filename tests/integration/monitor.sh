@@ -114,6 +114,9 @@ grant 4 "$FG" active 2027-01-15
 grant 5 "$FG" active 2027-01-15
 grant 6 "$FG" active 2027-01-15
 for n in 4 5 6; do $GRANTCTL monitor plan MG-2027-000$n >/dev/null; done
+same "with neither payments nor an end date, a year from acceptance" \
+    "end end of project $(date -d '2027-01-15 +12 months +8 weeks' +%Y-%m-%d) scheduled" \
+    "$(returns MG-2027-0004)"
 # MG-2027-0004's second payment waits for its return.
 tranche MG-2027-0004 1 2027-02-01 paid
 tranche MG-2027-0004 2 "$(date -d "$today +20 days" +%Y-%m-%d)" held \
