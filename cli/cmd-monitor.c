@@ -181,6 +181,10 @@ cmd_monitor_approve(struct args *a)
 	json_array_foreach(json_object_get(r, "released"), i, x)
 		printf("Payment %lld of %s, held for it, is due again.\n",
 		    (long long)json_integer_value(x), out_str(r, "reference"));
+	json_array_foreach(json_object_get(r, "unblocked"), i, x)
+		printf("Payment %lld of %s, which waited for it, may now be "
+		    "paid.\n", (long long)json_integer_value(x),
+		    out_str(r, "reference"));
 	json_decref(r);
 	return CMD_OK;
 }

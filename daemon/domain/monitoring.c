@@ -670,7 +670,8 @@ json_t *
 monitor_approve(const char *actor, const char *idtext, struct dom_err *e)
 {
 	struct monitor_return	 m;
-	json_t			*held, *t, *released;
+	json_t			*held, *t, *rows, *released;
+	json_t			*unblocked = NULL;
 	long long		 id;
 	size_t			 i;
 	int			 rc;
@@ -697,7 +698,22 @@ monitor_approve(const char *actor, const char *idtext, struct dom_err *e)
 	    "t.grant_id AND r.id <> ? AND r.state <> 'approved' AND "
 	    "r.due_date <= t.due_date) ORDER BY t.number FOR UPDATE", "ii",
 	    (int64_t)m.grant_id, (int64_t)id);
-	if (held == NULL ||
+	/*
+	 * Payments after the first wait for the latest return due by their
+	 * own date (tranche.c): those that waited for this one may now go.
+	 */
+	rows = held == NULL ? NULL : db_query("SELECT t.number FROM "
+	    "tranches t WHERE t.grant_id = ? AND t.number > 1 AND t.state IN ('scheduled', "
+	    "'due') AND t.hold_reason IS NULL AND (SELECT rm.id FROM "
+	    "monitoring_returns rm WHERE rm.grant_id = t.grant_id AND "
+	    "rm.due_date <= t.due_date ORDER BY rm.due_date DESC, rm.id DESC "
+	    "LIMIT 1) = ? ORDER BY t.number", "ii", (int64_t)m.grant_id,
+	    (int64_t)id);
+	unblocked = rows != NULL ? json_array() : NULL;
+	json_array_foreach(rows, i, t)
+		json_array_append(unblocked, json_object_get(t, "number"));
+	json_decref(rows);
+	if (held == NULL || unblocked == NULL ||
 	    db_exec("UPDATE monitoring_returns SET state = 'approved', "
 	    "approved_by = ?, approved_at = UTC_TIMESTAMP(6) WHERE id = ?",
 	    "si", actor, (int64_t)id) != 1)
@@ -716,18 +732,21 @@ monitor_approve(const char *actor, const char *idtext, struct dom_err *e)
 		}
 		json_array_append(released, json_object_get(t, "number"));
 	}
-	if (audit_append(actor, "monitoring.approve", m.reference, json_pack(
-	    "{s:I,s:O}", "return", (json_int_t)id, "released", released)) ==
-	    -1 || db_commit() == -1) {
+	if (audit_append(actor, "monitoring.approve",
+	    m.reference, json_pack("{s:I,s:O,s:O}", "return", (json_int_t)id,
+	    "released", released, "unblocked", unblocked)) == -1 ||
+	    db_commit() == -1) {
 		json_decref(released);
 		goto dbfail;
 	}
 	json_decref(held);
 	monitor_free(&m);
-	return json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)id, "reference",
-	    m.reference, "state", "approved", "released", released);
+	return json_pack("{s:I,s:s,s:s,s:o,s:o}", "id", (json_int_t)id,
+	    "reference", m.reference, "state", "approved", "released",
+	    released, "unblocked", unblocked);
 dbfail:
 	json_decref(held);
+	json_decref(unblocked);
 	monitor_free(&m);
 	return dom_db_fail(e), NULL;
 }

@@ -121,6 +121,9 @@ same "with neither payments nor an end date, a year from acceptance" \
 tranche MG-2027-0004 1 2027-02-01 paid
 tranche MG-2027-0004 2 "$(date -d "$today +20 days" +%Y-%m-%d)" held \
     "waiting for the end-of-project monitoring return"
+# ... and its third, not held, waits all the same (payments after the
+# first wait for the latest return due by their date to be approved).
+tranche MG-2027-0004 3 "$(date -d "$today +40 days" +%Y-%m-%d)" due
 sql "UPDATE monitoring_returns r JOIN grants g ON g.id = r.grant_id SET r.due_date = CASE g.reference WHEN 'MG-2027-0004' THEN DATE_ADD('$today', INTERVAL 5 DAY) WHEN 'MG-2027-0005' THEN '$today' ELSE DATE_SUB('$today', INTERVAL 3 DAY) END WHERE g.reference IN ('MG-2027-0004', 'MG-2027-0005', 'MG-2027-0006')"
 # Returns of other grants are not due for months: no letters for them.
 sent_of() {	# sent_of REF TEMPLATE: how many such letters were queued
@@ -369,6 +372,7 @@ same "the payment still waits" held \
     "$(sql "SELECT t.state FROM tranches t JOIN grants g ON g.id = t.grant_id WHERE g.reference = 'MG-2027-0004' AND t.number = 2")"
 ok "an officer approves the return" setpriv --reuid=5001 $GRANTCTL monitor approve "$(rid MG-2027-0004)"
 has "and is told the payment is released" "Payment 2 of MG-2027-0004, held for it, is due again."
+has "and which payment may now be paid" "Payment 3 of MG-2027-0004, which waited for it, may now be paid."
 same "approved, by whom" "approved priya" \
     "$(sql "SELECT state, approved_by FROM monitoring_returns WHERE id = $(rid MG-2027-0004)" | tr '\t' ' ')"
 same "the held payment is due" "due " \
