@@ -43,6 +43,22 @@ cmd_monitor_list(struct args *a)
 	return CMD_OK;
 }
 
+/* A written answer, escaped for the terminal, each line indented. */
+static void
+monitor_show_text(const char *title, json_t *f, const char *key)
+{
+	const char	*p = out_text(f, key), *nl;
+
+	printf("\n%s:\n", title);
+	if (*p == '\0')
+		printf("  -\n");
+	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		printf("  %.*s\n", (int)(nl - p), p);
+	}
+}
+
+/* "baseline, life satisfaction: 3 scored 6, 2 scored 7", as the form. */
 static void
 monitor_show_wellbeing(json_t *list)
 {
@@ -52,13 +68,15 @@ monitor_show_wellbeing(json_t *list)
 	json_t		*w;
 	size_t		 i, k;
 	const char	*stage = "", *question = "";
+	int		 first;
 
 	printf("\nWellbeing (how many people gave each score, 0 to 10):\n");
 	if (json_array_size(list) == 0)
 		printf("  (none)\n");
 	json_array_foreach(list, i, w) {
-		if (strcmp(out_str(w, "stage"), stage) != 0 ||
-		    strcmp(out_str(w, "question"), question) != 0) {
+		first = strcmp(out_str(w, "stage"), stage) != 0 ||
+		    strcmp(out_str(w, "question"), question) != 0;
+		if (first) {
 			stage = out_str(w, "stage");
 			question = out_str(w, "question");
 			for (k = 0; k < 4; k++)
@@ -68,7 +86,8 @@ monitor_show_wellbeing(json_t *list)
 			    strcmp(stage, "followup") == 0 ? "follow-up" :
 			    stage, k < 4 ? q[k][1] : question);
 		}
-		printf(" %s×%s", out_str(w, "score"), out_str(w, "people"));
+		printf("%s %s scored %s", first ? "" : ",", out_str(w,
+		    "people"), out_str(w, "score"));
 	}
 	if (json_array_size(list) > 0)
 		printf("\n");
@@ -109,9 +128,8 @@ cmd_monitor_show(struct args *a)
 		out_field("approved", out_date(r, "approved_at", d, sizeof d));
 	}
 	if (json_is_object(f)) {
-		printf("\nActivities delivered:\n  %s\n", out_escape(
-		    out_str(f, "activities"), 1));
-		printf("\nStory:\n  %s\n", out_escape(out_str(f, "story"), 1));
+		monitor_show_text("Activities delivered", f, "activities");
+		monitor_show_text("Story", f, "story");
 	}
 	monitor_show_wellbeing(json_object_get(r, "wellbeing"));
 	if (json_array_size(json_object_get(r, "missing")) > 0) {

@@ -289,7 +289,11 @@ has "its spend" "spend          £2,000.00"
 has "its people" "people         120"
 has "its story" "Kai, who wouldn’t speak in the first week, played the lead."
 has "its photo" "show.jpg (image/jpeg"
-has "its wellbeing" "baseline, happiness: 5×20"
+has "its wellbeing, as the form has it" "baseline, happiness: 20 scored 5"
+ok "show a return with a story over two lines" $GRANTCTL monitor show "$(rid MG-2027-0004)"
+has "each line shown" "  Margaret had not left her flat for months. By week four she
+  was bringing cuttings from her windowsill for everyone."
+has "counts joined" "baseline, life satisfaction: 3 scored 4, 5 scored 6"
 
 # A reply with no return in it: the form again, and the officer told.
 R1=$(rid MG-2027-0001)
