@@ -2319,6 +2319,8 @@ form_label_split(const char *line, char *label, size_t len,
  * Which of the phrase tables names the label, by meaning as label_field
  * matches the application form's: its index, -1 if none, -2 if two do
  * equally well (a guess would file an answer under the wrong question).
+ * The phrases are normalised on each call: a return has a dozen labels,
+ * not the thousands an application corpus has, so no book is kept.
  */
 int
 form_label_pick(const char *text, const char *const *const *tables,
