@@ -20,6 +20,9 @@ cmd_fund_create(struct args *a)
 	if (args_has(a, "min-award"))
 		json_object_set_new(body, "min_award",
 		    json_string(args_get(a, "min-award")));
+	if (args_has(a, "monitoring"))
+		json_object_set_new(body, "monitoring",
+		    json_string(args_get(a, "monitoring")));
 	r = client_call("POST", "/v1/funds", body);
 	json_decref(body);
 	if (r == NULL)

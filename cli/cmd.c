@@ -16,9 +16,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "Show grantd's version, uptime and database state.", cmd_status },
 
 	{ "fund", "create", "CODE --name NAME --budget AMOUNT "
-	    "[--max-award AMOUNT] [--min-award AMOUNT]",
-	    "name=,budget=,max-award=,min-award=", 1, 1,
-	    "Create a fund, such as FG (Fast Grants), with its total budget.",
+	    "[--max-award AMOUNT] [--min-award AMOUNT] "
+	    "[--monitoring end|quarterly]",
+	    "name=,budget=,max-award=,min-award=,monitoring=", 1, 1,
+	    "Create a fund, such as FG (Fast Grants), with its total budget; "
+	    "--monitoring says which returns its grants owe (end, the "
+	    "default, or quarterly).",
 	    cmd_fund_create },
 	{ "fund", "list", "", "", 0, 0,
 	    "List funds with their budget, allocated and unallocated money.",
@@ -128,6 +131,24 @@ static const struct cmd_entry cmd_table[] = {
 	    "naming date, amount and end_to_end_id) to the tranches it pays "
 	    "by end-to-end id and amount; mark them paid and list what could "
 	    "not be matched.", cmd_pay_reconcile },
+	{ "monitor", "list", "[--overdue] [--fund CODE]", "overdue,fund=", 0, 0,
+	    "List grants' monitoring returns with their due dates and state; "
+	    "--overdue for those past their due date and not yet in.",
+	    cmd_monitor_list },
+	{ "monitor", "show", "ID", "", 1, 1,
+	    "Show a monitoring return: what the group reported, wellbeing "
+	    "counts, what is still missing, reminders sent and attachments.",
+	    cmd_monitor_show },
+	{ "monitor", "plan", "REF", "", 1, 1,
+	    "Schedule the monitoring returns an accepted or active grant owes "
+	    "under its fund's plan (done by itself when a grant is accepted); "
+	    "returns already scheduled stay as they are.", cmd_monitor_plan },
+	{ "monitor", "approve", "ID", "", 1, 1,
+	    "Approve a received monitoring return; payments of the grant held "
+	    "waiting for it become due again.", cmd_monitor_approve },
+	{ "monitor", "chase", "ID", "", 1, 1,
+	    "Send the group the reminder for a return again now, with the "
+	    "form.", cmd_monitor_chase },
 
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",

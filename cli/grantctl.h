@@ -144,5 +144,10 @@ int		 cmd_export_360giving(struct args *);
 int		 cmd_privacy_export(struct args *);
 int		 cmd_privacy_erase(struct args *);
 int		 cmd_privacy_retention(struct args *);
+int		 cmd_monitor_list(struct args *);
+int		 cmd_monitor_show(struct args *);
+int		 cmd_monitor_plan(struct args *);
+int		 cmd_monitor_approve(struct args *);
+int		 cmd_monitor_chase(struct args *);
 
 #endif

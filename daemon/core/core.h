@@ -71,6 +71,10 @@ struct config {
 	long		 mail_poll_interval;
 	/* [notify] */
 	long		 notify_digest_hour;
+	/* [monitoring] */
+	long		 monitor_remind_days;
+	long		 monitor_end_weeks;
+	long		 monitor_check_interval;
 	/* [limits] */
 	long		 max_attachment;
 	long		 max_attachments;

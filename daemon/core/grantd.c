@@ -156,6 +156,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		staff_stop();
 		audit_stop();
 		privacy_stop();
+		monitor_stop();
 		grantd_drain_cb(-1, 0, NULL);
 		break;
 	}
@@ -205,6 +206,7 @@ grantd_run(int foreground)
 	staff_start(grantd_base);
 	audit_start(grantd_base);
 	privacy_start(grantd_base);
+	monitor_start(grantd_base);
 	mime_init();
 	intake_start(grantd_base);
 	if (api_listen(grantd_base, grantd_config->api_socket, err,
@@ -227,6 +229,7 @@ grantd_run(int foreground)
 	staff_stop();
 	audit_stop();
 	privacy_stop();
+	monitor_stop();
 	curl_loop_shutdown();
 	db_shutdown();
 	template_free_all();

@@ -295,5 +295,33 @@ size_t		 bankfile_bacs_text(const char *, char *, size_t);
 /* reconcile.c: a bank statement matched to the tranches it pays. */
 json_t		*reconcile_statement(const char *, const char *, size_t,
 		     struct dom_err *);
+/* monitoring.c: the returns a grant owes, their reminders, and reading
+ * and approving them. monitor_plan_create(grant_id) is called, inside the
+ * caller's transaction, when a grant becomes accepted: it schedules the
+ * returns its fund's plan asks for (none twice). */
+int		 monitor_plan_create(long long);
+struct monitor_return {
+	long long	 id, grant_id, app_id, officer_id;
+	long		 days_left;	/* to the due date; < 0 when overdue */
+	char		 kind[17], state[17], reference[33], email[255];
+	char		 due[11];
+	json_t		*fields;	/* read so far, or {} */
+};
+int		 monitor_get(long long, struct monitor_return *, int);
+void		 monitor_free(struct monitor_return *);
+long long	 monitor_by_message(const char *);
+json_t		*monitor_letter_vars(long long);
+int		 monitor_letter(long long, const char *, const char *,
+		     const char *, json_t *);
+int		 monitor_record(const struct monitor_return *, long long,
+		     json_t *, json_t *);
+int		 monitor_remind_all(void);
+json_t		*monitor_list(int, const char *, struct dom_err *);
+json_t		*monitor_show(const char *, struct dom_err *);
+json_t		*monitor_plan(const char *, const char *, struct dom_err *);
+json_t		*monitor_approve(const char *, const char *, struct dom_err *);
+json_t		*monitor_chase(const char *, const char *, struct dom_err *);
+void		 monitor_start(struct event_base *);
+void		 monitor_stop(void);
 
 #endif

@@ -66,10 +66,17 @@ fund_create(const char *actor, json_t *in, struct dom_err *e)
 {
 	struct fund_new	 n;
 	json_t		*row;
+	const char	*plan;
 	int		 exists;
 
 	if (fund_new_read(in, &n, e) == -1)
 		return -1;
+	/* Which monitoring returns the fund's grants owe (monitoring.c). */
+	if ((plan = dom_str(in, "monitoring")) != NULL &&
+	    strcmp(plan, "end") != 0 && strcmp(plan, "quarterly") != 0)
+		return dom_fail(e, DOM_BAD, "--monitoring is end (one return at "
+		    "the end of each project) or quarterly (a return every "
+		    "quarter and one each year)");
 	if (db_begin() == -1 || (row = db_query_row("SELECT id FROM funds "
 	    "WHERE code = ? FOR UPDATE", "s", n.code)) == NULL)
 		return dom_db_fail(e);
@@ -81,7 +88,8 @@ fund_create(const char *actor, json_t *in, struct dom_err *e)
 	if (db_exec("INSERT INTO funds (code, name, budget, max_award, "
 	    "min_award) VALUES (?, ?, ?, IF(?, ?, NULL), IF(?, ?, NULL))",
 	    "ssididi", n.code, n.name, n.budget, n.has_max, n.max, n.has_min,
-	    n.min) != 1 ||
+	    n.min) != 1 || (plan != NULL && db_exec("UPDATE funds SET "
+	    "monitoring_plan = ? WHERE code = ?", "ss", plan, n.code) == -1) ||
 	    audit_append(actor, "fund.create", n.code, json_pack(
 	    "{s:s,s:I,s:o,s:o}", "name", n.name, "budget",
 	    (json_int_t)n.budget, "max_award", n.has_max ?

@@ -2294,3 +2294,119 @@ form_problems(json_t *fields, const struct form_rules *rules)
 	json_decref(empty);
 	return list;
 }
+
+/* ---- the same machinery, for other forms (form-monitor.c) ---- */
+
+/*
+ * A line read as a label and its answer, as the application form's are:
+ * the label's text (hints and all) into label, the rest of the line in
+ * *answer. -1 if the line cannot be a label, or has no mark after it.
+ */
+int
+form_label_split(const char *line, char *label, size_t len,
+    const char **answer)
+{
+	struct label	lb;
+
+	if (label_parse(line, &lb) == -1 || lb.sep == SEP_NONE)
+		return -1;
+	snprintf(label, len, "%s", lb.text);
+	*answer = lb.answer != NULL ? lb.answer : "";
+	return 0;
+}
+
+/*
+ * Which of the phrase tables names the label, by meaning as label_field
+ * matches the application form's: its index, -1 if none, -2 if two do
+ * equally well (a guess would file an answer under the wrong question).
+ * The phrases are normalised on each call: a return has a dozen labels,
+ * not the thousands an application corpus has, so no book is kept.
+ */
+int
+form_label_pick(const char *text, const char *const *const *tables,
+    size_t ntables)
+{
+	struct words	 label;
+	struct phrase	 p;
+	const char	*const *ph;
+	size_t		 i;
+	int		 best = 0, second = 0, which = -1, s, top;
+
+	if (word_norm(text, &label) == -1 || label.n == 0)
+		return -1;
+	for (i = 0; i < ntables; i++) {
+		top = 0;
+		for (ph = tables[i]; *ph != NULL; ph++) {
+			p.exact_only = **ph == '=';
+			if (word_norm(*ph + p.exact_only, &p.w) == -1 ||
+			    p.w.n == 0)
+				continue;
+			if ((s = phrase_score(&p, &label)) > top)
+				top = s;
+		}
+		if (top > best) {
+			second = best;
+			best = top;
+			which = (int)i;
+		} else if (top > second)
+			second = top;
+	}
+	if (best == 0)
+		return -1;
+	return best == second ? -2 : which;
+}
+
+/* Amounts as people write them ("£ 450", "450 pounds"), into pence. */
+int
+form_amount(const char *s, int64_t *pence)
+{
+	return amount_parse(s, pence);
+}
+
+/*
+ * The sender's own lines of a reply, as form_extract reads them: up to a
+ * signature, the quoted letter's attribution or Outlook's marker, quoted
+ * lines left out; or, if nothing else was written, the quoted lines
+ * themselves (someone who typed into the quoted form). Clean UTF-8, one
+ * string, lines separated by '\n'.
+ */
+char *
+form_own_text(const char *text)
+{
+	char	*copy, **lines, *out;
+	size_t	 n, i, len = 0, cap = 0;
+	int	 pass, own = 0;
+
+	copy = mime_utf8_clean(text != NULL ? text : "", text != NULL ?
+	    strlen(text) : 0);
+	lines = split_lines(copy, &n);
+	out = xstrdup("");
+	for (pass = 0; pass < 2 && own == 0; pass++) {
+		for (i = 0; i < n; i++) {
+			const char *l = lines[i];
+
+			if (pass == 0 && l[0] == '>')
+				continue;
+			if (pass == 1)
+				l = unquote(lines[i]);
+			if (is_signature(l) || is_outlook_quote(l) ||
+			    is_forward(l) || (pass == 0 &&
+			    is_attribution(lines, i, n)))
+				break;
+			if (!blank(l))
+				own = 1;
+			str_add(&out, &len, &cap, l, strlen(l));
+			str_add(&out, &len, &cap, "\n", 1);
+		}
+	}
+	free(lines);
+	free(copy);
+	return out;
+}
+
+/* "Thanks, Joan", "Kind regards": the writer has finished. */
+int
+form_is_signoff(const char *line)
+{
+	return is_signoff(line);
+}

@@ -27,4 +27,23 @@ int		 form_has_form(json_t *);
 json_t		*form_merge(json_t *, json_t *);
 json_t		*form_problems(json_t *, const struct form_rules *);
 
+/* The reader's machinery, for other forms (form-monitor.c). */
+int		 form_label_split(const char *, char *, size_t, const char **);
+int		 form_label_pick(const char *, const char *const *const *,
+		     size_t);
+int		 form_amount(const char *, int64_t *);
+char		*form_own_text(const char *);
+int		 form_is_signoff(const char *);
+
+/*
+ * form-monitor.c: a monitoring return out of a reply. Fields: "spend" (as
+ * written) and "spend_pence", "people", "volunteers", "activities",
+ * "story", "wellbeing" ([{stage, question, score, people}]) and
+ * "unrecognised" ([{label, answer}]).
+ */
+json_t		*form_monitor_read(const char *);
+json_t		*form_monitor_merge(json_t *, json_t *);
+json_t		*form_monitor_missing(json_t *, int);
+json_t		*form_monitor_understood(json_t *);
+
 #endif

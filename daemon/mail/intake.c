@@ -699,6 +699,7 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 {
 	struct trust_auth	 auth;
 	json_t			*app;
+	long long		 ret;
 	int			 rc;
 
 	if (c->m->is_dsn)
@@ -716,6 +717,13 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		json_decref(app);
 		return intake_record(c, "score", 0) == -1 ? -1 :
 		    intake_score(c->m, c->mail_id, &auth);
+	}
+	if ((ret = intake_monitor_find(c->m)) != 0) {	/* intake-monitor.c */
+		json_decref(app);
+		return ret == -1 || intake_record(c, "monitoring", 0) == -1 ||
+		    intake_attachments(c, NULL) == -1 ? -1 :
+		    intake_monitor(c->m, c->docs, c->ndocs, c->mail_id, &auth,
+		    ret);
 	}
 	if (app != NULL) {
 		rc = intake_reply(c, app, &auth);

@@ -79,6 +79,7 @@ int		 intake_score_wanted(const struct mime_message *);
 int		 intake_score(const struct mime_message *, long long,
 		     const struct trust_auth *);
 
+
 /* trust.c */
 struct mime_message;
 struct trust_auth {
@@ -121,6 +122,12 @@ struct intake_reading *intake_read_now(const struct intake_conf *,
 struct mime_message *intake_read_message(struct intake_reading *,
 		     const struct intake_doc **, size_t *);
 void		 intake_read_free(struct intake_reading *);
+
+/* intake-monitor.c */
+long long	 intake_monitor_find(const struct mime_message *);
+int		 intake_monitor(const struct mime_message *,
+		     const struct intake_doc *, size_t, long long,
+		     const struct trust_auth *, long long);
 
 /* intake-source.c, intake-maildir.c, intake-imap.c */
 void		 intake_start(struct event_base *);

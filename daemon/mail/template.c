@@ -25,7 +25,8 @@ static const char *template_required[] = {
 	"application-form", "decision-award", "decision-decline",
 	"decision-waitlist", "offer",
 	"tranche-schedule", "payment-sent", "monitoring-due",
-	"monitoring-overdue", "round-closing-soon", "staff-digest",
+	"monitoring-overdue", "monitoring-reminder", "monitoring-form",
+	"monitoring-incomplete", "monitoring-received", "round-closing-soon", "staff-digest",
 	"staff-alert", "test-message", "assessor-assignment",
 	"assessor-scores-recorded", NULL
 };
@@ -53,7 +54,8 @@ static const char *template_names[] = {
 	"refused",
 	"scored", "comments", "commented", "offer_by",
 	/* monitoring */
-	"return_title", "return_due", "days_overdue",
+	"return_title", "return_due", "days_overdue", "days_left", "missing",
+	"understood_any", "return_id",
 	/* staff */
 	"user_name", "items", "text", "things_need", "note",
 	NULL
@@ -625,8 +627,9 @@ static const char template_sample[] = "{"
     "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\"}],"
     "\"paid_on\": \"2 Apr 2027\", \"payment_reference\": \"GRANTD-FG-0042-1\","
     "\"expect_by\": \"6 Apr 2027\", \"to_come\": true,"
-    "\"return_title\": \"End of grant report\", \"return_due\": \"30 Jun 2027\","
-    "\"days_overdue\": 12,"
+    "\"return_title\": \"end-of-project monitoring return\", \"return_due\": \"30 Jun 2027\","
+    "\"days_overdue\": \"12 days\", \"days_left\": \"14 days\", \"understood_any\": true,"
+    "\"missing\": [\"Volunteers: how many volunteers helped, as a number\"],"
     "\"priorities\": [\"Supporting the community to be fit and healthy\","
     "  \"Developing skills of local people\", \"Changing the area for the better\","
     "  \"Encouraging community participation\"],"

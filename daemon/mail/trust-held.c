@@ -111,6 +111,13 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 		    "enters them)");
 		return 0;
 	}
+	if (strcmp(kind, "monitoring-held") == 0) {
+		/* A return is the grant's word: only from its address. */
+		snprintf(outcome, len, "noted; a monitoring return counts only "
+		    "from the grant's address on record (ask the group to "
+		    "reply from there)");
+		return 0;
+	}
 	if (app == NULL || json_is_null(app)) {
 		snprintf(outcome, len, "noted; it is about no application");
 		return 0;
@@ -151,6 +158,8 @@ trust_kind(const char *kind, int accept)
 		return accept ? "reply" : "reply-rejected";
 	if (strcmp(kind, "score-held") == 0)
 		return accept ? "score-noted" : "score-rejected";
+	if (strcmp(kind, "monitoring-held") == 0)
+		return accept ? "monitor-noted" : "monitor-rejected";
 	return accept ? "application" : kind;	/* the letter stays unsent */
 }
 

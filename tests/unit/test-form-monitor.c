@@ -1,0 +1,266 @@
+/*
+ * test-form-monitor.c: the monitoring return reader measured on a corpus
+ * of replies as groups write them (tests/fixtures/monitoring: the form
+ * filled in, labels of their own, Outlook and quoted replies, HTML only,
+ * Latin-1, base64, prose with no labels, wellbeing as counts and as
+ * tables). Each NN-name.eml has NN-name.json, what its writer meant.
+ * Field recall is printed and must stay above CORPUS_RECALL; a number
+ * read wrongly (not just missed) fails at once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+
+#include <cmocka.h>
+
+#include "grant.h"
+#include "mail/form.h"
+#include "mail/mime.h"
+
+#ifndef MONITORING_DIR
+#define MONITORING_DIR "tests/fixtures/monitoring"
+#endif
+#define CORPUS_MIN	15	/* replies the corpus must hold */
+#define CORPUS_RECALL	90	/* per cent of the values meant, found */
+
+struct tally {
+	size_t	expected, correct, wrong;
+};
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*s;
+	long	 n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = xmalloc((size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("cannot read %s", path);
+	s[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return s;
+}
+
+static int
+has_count(json_t *got, json_t *want)
+{
+	json_t	*w;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(got, "wellbeing"), i, w)
+		if (strcmp(json_string_value(json_object_get(w, "stage")),
+		    json_string_value(json_array_get(want, 0))) == 0 &&
+		    strcmp(json_string_value(json_object_get(w, "question")),
+		    json_string_value(json_array_get(want, 1))) == 0 &&
+		    json_integer_value(json_object_get(w, "score")) ==
+		    json_integer_value(json_array_get(want, 2)) &&
+		    json_integer_value(json_object_get(w, "people")) ==
+		    json_integer_value(json_array_get(want, 3)))
+			return 1;
+	return 0;
+}
+
+static void
+measure(const char *name, json_t *got, json_t *want, struct tally *t)
+{
+	const char	*key;
+	json_t		*v, *g, *w;
+	size_t		 i;
+
+	json_object_foreach(want, key, v) {
+		if (strcmp(key, "wellbeing") == 0) {
+			json_array_foreach(v, i, w) {
+				t->expected++;
+				if (has_count(got, w))
+					t->correct++;
+				else
+					print_message("%s: missed wellbeing "
+					    "%s %s %lld×%lld\n", name,
+					    json_string_value(json_array_get(w,
+					    0)), json_string_value(
+					    json_array_get(w, 1)), (long long)
+					    json_integer_value(json_array_get(w,
+					    2)), (long long)json_integer_value(
+					    json_array_get(w, 3)));
+			}
+			continue;
+		}
+		t->expected++;
+		g = json_object_get(got, key);
+		if (json_is_integer(v)) {
+			if (json_is_integer(g) && json_integer_value(g) ==
+			    json_integer_value(v)) {
+				t->correct++;
+				continue;
+			}
+			if (g != NULL) {
+				t->wrong++;
+				print_message("%s: %s read WRONGLY as %lld\n",
+				    name, key, (long long)json_integer_value(g));
+			} else
+				print_message("%s: missed %s\n", name, key);
+			continue;
+		}
+		if (json_is_string(g) && strcasestr(json_string_value(g),
+		    json_string_value(v)) != NULL)
+			t->correct++;
+		else
+			print_message("%s: missed %s (\"%s\")\n", name, key,
+			    json_string_value(v));
+	}
+	/* A number the writer did not give must not be made up. */
+	json_object_foreach(got, key, g)
+		if (json_is_integer(g) && json_object_get(want, key) == NULL) {
+			t->wrong++;
+			print_message("%s: %s read as %lld, never given\n", name,
+			    key, (long long)json_integer_value(g));
+		}
+}
+
+static void
+test_corpus(void **state)
+{
+	struct mime_limits	 lim = { 1 << 20, 1 << 22 };
+	struct mime_message	*m;
+	struct tally		 t = { 0, 0, 0 };
+	DIR			*d;
+	struct dirent		*e;
+	char			**names = NULL, *raw, *path, err[256];
+	json_t			*got, *want;
+	size_t			 n = 0, i, len;
+
+	(void)state;
+	if ((d = opendir(MONITORING_DIR)) == NULL)
+		fail_msg("cannot open %s", MONITORING_DIR);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len > 4 && strcmp(e->d_name + len - 4, ".eml") == 0) {
+			names = realloc(names, (n + 1) * sizeof *names);
+			xasprintf(&names[n++], "%.*s", (int)(len - 4),
+			    e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, by_name);
+	assert_true(n >= CORPUS_MIN);
+	for (i = 0; i < n; i++) {
+		xasprintf(&path, "%s/%s.eml", MONITORING_DIR, names[i]);
+		raw = slurp(path, &len);
+		free(path);
+		if (mime_parse(raw, len, &lim, &m, err, sizeof err) == -1)
+			fail_msg("%s: %s", names[i], err);
+		got = form_monitor_read(m->body);
+		xasprintf(&path, "%s/%s.json", MONITORING_DIR, names[i]);
+		if ((want = json_load_file(path, 0, NULL)) == NULL)
+			fail_msg("%s: no expectations", names[i]);
+		measure(names[i], got, want, &t);
+		json_decref(got);
+		json_decref(want);
+		mime_free(m);
+		free(path);
+		free(raw);
+		free(names[i]);
+	}
+	free(names);
+	print_message("monitoring returns: %zu replies, %zu of %zu values "
+	    "found (recall %zu%%), %zu read wrongly\n", n, t.correct,
+	    t.expected, t.correct * 100 / t.expected, t.wrong);
+	assert_int_equal(t.wrong, 0);
+	assert_true(t.correct * 100 >= CORPUS_RECALL * t.expected);
+}
+
+/* A part return is told exactly what it lacks, in the form's order. */
+static void
+test_missing(void **state)
+{
+	json_t	*f, *miss;
+
+	(void)state;
+	f = form_monitor_read("Spend to date: £250\nPeople reached: 14\n");
+	miss = form_monitor_missing(f, 1);
+	assert_int_equal(json_array_size(miss), 5);
+	assert_non_null(strstr(json_string_value(json_array_get(miss, 0)),
+	    "Volunteers"));
+	assert_non_null(strstr(json_string_value(json_array_get(miss, 4)),
+	    "at the end"));
+	json_decref(miss);
+	miss = form_monitor_missing(f, 0);
+	assert_int_equal(json_array_size(miss), 3);
+	json_decref(miss);
+	json_decref(f);
+}
+
+/* What a later reply adds fills the gaps and keeps what came before. */
+static void
+test_merge(void **state)
+{
+	json_t	*a, *b, *m, *miss;
+
+	(void)state;
+	a = form_monitor_read("Spend to date: £250\nPeople reached: 14\n");
+	b = form_monitor_read("Volunteers: 3\nActivities delivered: walks\n"
+	    "A short story: Ken.\n");
+	m = form_monitor_merge(a, b);
+	assert_int_equal(json_integer_value(json_object_get(m, "spend_pence")),
+	    25000);
+	assert_int_equal(json_integer_value(json_object_get(m, "volunteers")),
+	    3);
+	miss = form_monitor_missing(m, 0);
+	assert_int_equal(json_array_size(miss), 0);
+	json_decref(miss);
+	json_decref(a);
+	json_decref(b);
+	json_decref(m);
+}
+
+/* Words around numbers, and numbers that are not the answer. */
+static void
+test_numbers(void **state)
+{
+	json_t	*f;
+
+	(void)state;
+	f = form_monitor_read("People reached: about 40 people\n"
+	    "Volunteers: twenty-one\nSpend to date: £ 1,020.5\n");
+	assert_int_equal(json_integer_value(json_object_get(f, "people")), 40);
+	assert_int_equal(json_integer_value(json_object_get(f, "volunteers")),
+	    21);
+	assert_int_equal(json_integer_value(json_object_get(f, "spend_pence")),
+	    102050);
+	json_decref(f);
+	/* A score above 10 is no wellbeing score. */
+	f = form_monitor_read("Baseline life satisfaction: 3 people scored 12\n");
+	assert_null(json_object_get(f, "wellbeing"));
+	json_decref(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_numbers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
