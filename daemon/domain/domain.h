@@ -223,4 +223,28 @@ int		 rank_compute(long long, int64_t, const struct decide_rules *,
 void		 rank_free(struct rank_list *);
 json_t		*rank_round(const char *, struct dom_err *);
 
+/*
+ * tranche.c: a grant's payments. A tranche is releasable when its grant
+ * is accepted (or active), its organisation has verified bank details,
+ * and, for any tranche after the first, the grant's latest monitoring
+ * return due on or before the tranche's due date is approved, or that
+ * condition was waived (tranches.waived_reason). A tranche is held when
+ * hold_reason is set (or its state is 'held'). A payment run takes
+ * tranches that are due (or released: due and released is the move a
+ * run makes before in_run), not held and releasable: TRANCHE_PAYABLE_SQL,
+ * a condition on `tranches t`, usable in any WHERE.
+ */
+#define TRANCHE_RELEASABLE_SQL						\
+	"(EXISTS (SELECT 1 FROM grants rg WHERE rg.id = t.grant_id AND "	\
+	"rg.state IN ('accepted', 'active') AND EXISTS (SELECT 1 FROM "	\
+	"bank_details rb WHERE rb.org_key = rg.org_key AND rb.state = "	\
+	"'verified')) AND (t.number = 1 OR t.waived_reason IS NOT NULL OR "	\
+	"COALESCE((SELECT rm.state FROM monitoring_returns rm WHERE "	\
+	"rm.grant_id = t.grant_id AND rm.due_date <= t.due_date ORDER BY "	\
+	"rm.due_date DESC, rm.id DESC LIMIT 1), 'approved') = 'approved'))"
+#define TRANCHE_PAYABLE_SQL						\
+	"(t.state IN ('due', 'released') AND t.hold_reason IS NULL AND "	\
+	TRANCHE_RELEASABLE_SQL ")"
+int		 tranche_releasable(long long, char *, size_t);
+
 #endif
