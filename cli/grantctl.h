@@ -133,5 +133,21 @@ int		 cmd_assess_list(struct args *);
 int		 cmd_assess_score(struct args *);
 int		 cmd_assess_import(struct args *);
 void		 assess_show(json_t *);
+int		 cmd_grant_create(struct args *);
+int		 cmd_grant_list(struct args *);
+int		 cmd_grant_show(struct args *);
+int		 cmd_grant_accept(struct args *);
+int		 cmd_grant_plan(struct args *);
+int		 cmd_grant_vary(struct args *);
+int		 cmd_grant_suspend(struct args *);
+int		 cmd_grant_resume(struct args *);
+int		 cmd_grant_terminate(struct args *);
+int		 cmd_grant_underspend(struct args *);
+int		 cmd_grant_check(struct args *);
+int		 cmd_tranche_list(struct args *);
+int		 cmd_tranche_waive(struct args *);
+int		 cmd_bank_set(struct args *);
+int		 cmd_bank_verify(struct args *);
+int		 cmd_bank_show(struct args *);
 
 #endif

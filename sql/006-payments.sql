@@ -104,3 +104,10 @@ CREATE TABLE finance_tasks (
 	KEY finance_task_state (state),
 	CONSTRAINT finance_task_grant FOREIGN KEY (grant_id) REFERENCES grants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- For variations: money a grant gave back (terminated before it was all
+-- paid, or an underspend returned), so a round's committed money and a
+-- fund's unallocated money stay exact: what a grant still holds is
+-- amount - returned.
+ALTER TABLE grants
+	ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;

@@ -61,5 +61,6 @@ extern const struct api_route api_outbox_routes[];
 extern const struct api_route api_intake_routes[];
 extern const struct api_route api_app_routes[];
 extern const struct api_route api_assess_routes[];
+extern const struct api_route api_grant_routes[];	/* grants.c */
 
 #endif

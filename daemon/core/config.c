@@ -70,6 +70,7 @@ static const struct config_key config_keys[] = {
 	{ "mail", "max_age", CONF_INT, S(mail_max_age), "172800", 10, 2592000, NULL },
 	{ "mail", "poll_interval", CONF_INT, S(mail_poll_interval), "5", 1, 3600, NULL },
 	{ "notify", "digest_hour", CONF_INT, S(notify_digest_hour), "7", 0, 23, NULL },
+	{ "notify", "offer_chase_days", CONF_INT, S(notify_offer_chase_days), "14", 1, 365, NULL },
 	{ "limits", "max_attachment", CONF_INT, S(max_attachment), "10485760", 1024, 1073741824, NULL },
 	{ "limits", "max_attachments", CONF_INT, S(max_attachments), "26214400", 1024, 1073741824, NULL },
 	{ "limits", "max_message", CONF_INT, S(max_message), "52428800", 1024, 1073741824, NULL },

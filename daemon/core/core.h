@@ -71,6 +71,7 @@ struct config {
 	long		 mail_poll_interval;
 	/* [notify] */
 	long		 notify_digest_hour;
+	long		 notify_offer_chase_days;
 	/* [limits] */
 	long		 max_attachment;
 	long		 max_attachments;

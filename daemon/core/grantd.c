@@ -154,6 +154,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		intake_stop();
 		outbox_stop();
 		staff_stop();
+		grant_stop();
 		audit_stop();
 		grantd_drain_cb(-1, 0, NULL);
 		break;
@@ -202,6 +203,7 @@ grantd_run(int foreground)
 	curl_loop_init(grantd_base);
 	outbox_start(grantd_base);
 	staff_start(grantd_base);
+	grant_start(grantd_base);
 	audit_start(grantd_base);
 	mime_init();
 	intake_start(grantd_base);
@@ -223,6 +225,7 @@ grantd_run(int foreground)
 	intake_stop();
 	outbox_stop();
 	staff_stop();
+	grant_stop();
 	audit_stop();
 	curl_loop_shutdown();
 	db_shutdown();

@@ -247,4 +247,74 @@ json_t		*rank_round(const char *, struct dom_err *);
 	TRANCHE_RELEASABLE_SQL ")"
 int		 tranche_releasable(long long, char *, size_t);
 
+#define TRANCHE_BACS_DAYS	3	/* working days a payment takes */
+
+/* grant.c: a grant from its offer to its end. */
+struct grant {
+	long long	 id, app_id, fund_id, round_id, officer_id;
+	int		 has_round;
+	char		 reference[33], state[17], org_key[201];
+	char		 organisation[201], email[255], plan[201];
+	int64_t		 amount, returned;	/* holds amount - returned */
+};
+int		 grant_get(const char *, int, struct grant *, struct dom_err *);
+void		 grant_org_fold(const char *, char *, size_t);
+long		 grant_today(void);
+json_t		*grant_letter_vars(const struct grant *);
+int		 grant_letter(const struct grant *, const char *, json_t *);
+int		 grant_schedule_letter(const struct grant *, const char *,
+		     json_t *, struct dom_err *);
+int		 grant_offer(long long);
+int		 grant_accept_locked(const char *, struct grant *, const char *,
+		     struct dom_err *);
+json_t		*grant_accept(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*grant_create(const char *, json_t *, struct dom_err *);
+json_t		*grant_plan(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*grant_vary(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*grant_show(const char *, struct dom_err *);
+json_t		*grant_list(const char *, struct dom_err *);
+json_t		*grant_check(struct dom_err *);
+void		 grant_start(struct event_base *);
+void		 grant_stop(void);
+
+/* tranche.c, beyond tranche_releasable() */
+int64_t		 tranche_started(long long);
+int64_t		 tranche_cancel_rest(long long, struct dom_err *);
+int		 tranche_mark_due(void);
+int		 tranche_plan(const char *, const struct grant *, const char *,
+		     long, struct dom_err *);
+int		 tranche_replan_rest(const char *, const struct grant *,
+		     struct dom_err *);
+json_t		*tranche_schedule(long long);
+int		 tranche_hold_grant(long long, const char *, struct dom_err *);
+int		 tranche_release_grant(long long, const char *,
+		     struct dom_err *);
+long long	 tranche_hold_org(const char *, const char *);
+long long	 tranche_release_org(const char *, const char *);
+json_t		*tranche_list(const char *, int, struct dom_err *);
+json_t		*tranche_waive(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*tranche_digest(void);
+
+/* bank.c: bank details under four eyes. */
+struct bank_account {
+	char	 account_name[19], sort_code[7], account_number[9];
+};
+int		 bank_check(const char *, const char *, const char *,
+		     struct bank_account *, char *, size_t);
+int		 bank_org_find(const char *, char [201], char [201],
+		     struct dom_err *);
+int		 bank_enter(const char *, const char *, const char *,
+		     const struct bank_account *, const char *,
+		     struct dom_err *);
+json_t		*bank_set(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*bank_verify(const char *, const char *, struct dom_err *);
+json_t		*bank_show(const char *, struct dom_err *);
+int		 bank_change_requested(const struct grant *, long long,
+		     const char *, const char *);
+
 #endif
