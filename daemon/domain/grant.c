@@ -473,9 +473,10 @@ grant_create(const char *actor, json_t *in, struct dom_err *e)
 	grant_org_fold(org, key, sizeof key);
 	if (grant_next_reference(fund, ref, sizeof ref) == -1 ||
 	    db_exec("INSERT INTO grants (reference, fund_id, organisation, "
-	    "email, amount, purpose, org_key, plan) VALUES (?, ?, ?, ?, ?, ?, "
-	    "?, ?)", "sississs", ref, (int64_t)fund_id, org, email, amount,
-	    purpose, key, plan) != 1 ||
+	    "email, amount, purpose, org_key, plan, officer_id) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, (SELECT id FROM users WHERE name = ?))",
+	    "sississss", ref, (int64_t)fund_id, org, email, amount, purpose,
+	    key, plan, actor) != 1 ||
 	    (id = db_insert_id()) <= 0 ||
 	    audit_append(actor, "grant.create", ref, json_pack("{s:I,s:s,s:I,"
 	    "s:s,s:s}", "grant", (json_int_t)id, "state", "offered", "amount",
@@ -722,8 +723,8 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 			return NULL;
 		}
 		snprintf(change, sizeof change, "We have ended your grant. No "
-		    "further payments will be made; %s that was still to be "
-		    "paid will not be.", money_format(cancelled, m, sizeof m));
+		    "further payments will be made: the %s not yet paid is "
+		    "cancelled.", money_format(cancelled, m, sizeof m));
 	} else if (strcmp(action, "underspend") == 0) {
 		if (amount <= 0 || amount > g.amount - g.returned) {
 			dom_fail(e, DOM_BAD, "an underspend is more than £0.00 "
