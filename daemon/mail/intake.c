@@ -698,6 +698,7 @@ static int
 intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 {
 	struct trust_auth	 auth;
+	struct grant		 g;
 	json_t			*app;
 	int			 rc;
 
@@ -716,6 +717,15 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		json_decref(app);
 		return intake_record(c, "score", 0) == -1 ? -1 :
 		    intake_score(c->m, c->mail_id, &auth);
+	}
+	/* a reply about a grant (intake-grant.c), before the application
+	 * it came from, whose reference it shares */
+	if ((rc = intake_grant_find(c->m, &g)) != 0) {
+		if (rc == 1 && (rc = intake_record(c, "grant-reply", g.app_id))
+		    != -1)
+			rc = intake_grant(c->m, c->mail_id, &auth, &g);
+		json_decref(app);
+		return rc == -1 ? -1 : 0;
 	}
 	if (app != NULL) {
 		rc = intake_reply(c, app, &auth);
