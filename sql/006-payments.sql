@@ -111,3 +111,8 @@ CREATE TABLE finance_tasks (
 -- amount - returned.
 ALTER TABLE grants
 	ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;
+
+-- For offers: how a fund's grants are paid unless an officer chooses
+-- otherwise (grant plan); Fast Grants pay once, on acceptance.
+ALTER TABLE funds
+	ADD COLUMN default_plan VARCHAR(200) NOT NULL DEFAULT 'single';

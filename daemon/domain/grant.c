@@ -268,9 +268,11 @@ grant_offer(long long id)
 		json_decref(row);
 		snprintf(g.org_key, sizeof g.org_key, "%s", key);
 	}
-	if (db_exec("UPDATE grants SET org_key = ?, plan = ?, offer_sent_at = "
-	    "UTC_TIMESTAMP(6) WHERE id = ?", "ssi", g.org_key, g.plan,
-	    (int64_t)id) != 1)
+	/* the fund's way of paying, unless this grant has its own */
+	if (db_exec("UPDATE grants g JOIN funds f ON f.id = g.fund_id SET "
+	    "g.org_key = ?, g.plan = COALESCE(g.plan, f.default_plan), "
+	    "g.offer_sent_at = UTC_TIMESTAMP(6) WHERE g.id = ?", "si",
+	    g.org_key, (int64_t)id) != 1 || grant_get_id(id, &g) == -1)
 		return -1;
 	if ((vars = grant_letter_vars(&g)) == NULL)
 		return -1;
@@ -435,10 +437,9 @@ grant_create(const char *actor, json_t *in, struct dom_err *e)
 		dom_fail(e, DOM_BAD, "a grant must be more than £0.00");
 		return NULL;
 	}
-	if (plan == NULL)
-		plan = GRANT_DEFAULT_PLAN;
+	/* without a plan, the fund's (grant_offer()) */
 	s = xmalloc(sizeof *s);
-	rc = schedule_parse(plan, s, err, sizeof err);
+	rc = plan == NULL ? 0 : schedule_parse(plan, s, err, sizeof err);
 	free(s);
 	if (rc == -1) {
 		dom_fail(e, DOM_BAD, "%s", err);
@@ -479,7 +480,7 @@ grant_create(const char *actor, json_t *in, struct dom_err *e)
 	    key, plan, actor) != 1 ||
 	    (id = db_insert_id()) <= 0 ||
 	    audit_append(actor, "grant.create", ref, json_pack("{s:I,s:s,s:I,"
-	    "s:s,s:s}", "grant", (json_int_t)id, "state", "offered", "amount",
+	    "s:s,s:s?}", "grant", (json_int_t)id, "state", "offered", "amount",
 	    (json_int_t)amount, "fund", fund, "plan", plan)) == -1 ||
 	    grant_offer(id) == -1 || db_commit() == -1) {
 		dom_db_fail(e);

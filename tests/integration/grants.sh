@@ -117,6 +117,10 @@ G2="GX-$YEAR-G002"
 fails "and then nothing is left" 1 "fund GX has only £0.00 unallocated" \
     as $PRIYA $GRANTCTL grant create --fund GX --org "Other Group" \
     --email other@example.org --amount 0.01 --purpose x
+same "the fund counts grants outside rounds as allocated" "0" \
+    "$($GRANTCTL --json fund show GX | $PY -c 'import json, sys; print(json.load(sys.stdin)["unallocated"])')"
+fails "and budget transfers see it too" 1 "" \
+    $GRANTCTL budget transfer --from GX --to "$RX" --amount 0.01 --reason x
 
 # ---- acceptance and the schedule ----
 
@@ -311,6 +315,15 @@ ok "another offer" as $PRIYA $GRANTCTL grant create --fund GX --org "Slow Club" 
     --email slow@example.org --amount 1 --purpose "A small thing"
 SLOW=$(sql "SELECT reference FROM grants WHERE organisation = 'Slow Club'")
 letter offer-single slow@example.org
+same "without --plan, the fund's default plan" "single" \
+    "$(sql "SELECT plan FROM grants WHERE reference = '$SLOW'")"
+sql "UPDATE funds SET default_plan = 'yearly --years 2' WHERE code = 'GX'"
+ok "a grant of a fund that pays yearly" as $PRIYA $GRANTCTL grant create \
+    --fund GX --org "Yearly Club" --email yearly@example.org --amount 2 \
+    --purpose "Two years"
+same "takes the fund's plan" "yearly --years 2" \
+    "$(sql "SELECT plan FROM grants WHERE organisation = 'Yearly Club'")"
+rm -f "$T"/sent/new/*
 ok "grant check, too soon" as $PRIYA $GRANTCTL grant check
 same "not chased yet" "NULL" "$(sql "SELECT offer_chased_at FROM grants WHERE reference = '$SLOW'")"
 sql "UPDATE grants SET offer_sent_at = offer_sent_at - INTERVAL 15 DAY WHERE reference = '$SLOW'"
