@@ -159,9 +159,11 @@ bank_enter(const char *actor, const char *org_key, const char *organisation,
 	    had_verified, "tranches_held", (json_int_t)held)) == -1)
 		return dom_db_fail(e);
 	if (had_verified && staff_notify(ROLE_FINANCE, "Bank details of %s "
-	    "changed (%s): %lld unpaid tranche%s held until another finance "
-	    "user verifies them (grantctl bank verify)", organisation, source,
-	    held, held == 1 ? "" : "s") == -1)
+	    "were changed %s %s: %lld unpaid tranche%s held until another "
+	    "finance user verifies them (grantctl bank verify)", organisation,
+	    strcmp(source, "email") == 0 ? "from" : "by", strcmp(source,
+	    "email") == 0 ? "an email" : actor, held, held == 1 ? "" : "s")
+	    == -1)
 		return dom_db_fail(e);
 	return 0;
 }

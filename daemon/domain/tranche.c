@@ -474,7 +474,7 @@ tranche_digest(void)
 		if (++held > 20)
 			continue;
 		snprintf(text, sizeof text, "Tranche %lld (%s, %s) is due but "
-		    "held: %s", (long long)json_integer_value(json_object_get(v,
+		    "cannot be paid yet: %s", (long long)json_integer_value(json_object_get(v,
 		    "id")), json_string_value(json_object_get(v,
 		    "end_to_end_id")), money_format(json_integer_value(
 		    json_object_get(v, "amount")), m, sizeof m),

@@ -236,6 +236,10 @@ same "every unpaid tranche of the organisation is held" \
 same "nothing is payable" "NULL" "$(payable)"
 ok "tranche list --due" as $FRANK $GRANTCTL tranche list --due
 has "the hold is shown with its reason" "bank details changed, waiting for verification"
+rm -f "$T"/sent/new/*
+ok "the digests now" $GRANTCTL notify digests
+letter finance-digest fiona@example.org
+rm -f "$T"/sent/new/*
 fails "frank cannot verify his own change" 1 "another finance user must verify them" \
     as $FRANK $GRANTCTL bank verify "Riverside Allotment Group"
 same "a database check stops it too" "1" \
