@@ -255,7 +255,9 @@ intake_grant(const struct mime_message *m, long long mail_id,
 	if ((held = trust_reply_hold(&tr, why, sizeof why)) != NULL) {
 		log_info("intake: a reply about grant %s from %s is held: %s",
 		    g->reference, m->from_addr, held);
-		if (trust_hold(mail_id, held) == -1)
+		if (trust_hold(mail_id, held) == -1 || db_exec("UPDATE mail_in "
+		    "SET kind = 'grant-held' WHERE id = ?", "i",
+		    (int64_t)mail_id) != 1)
 			return -1;
 		return intake_grant_tell(g, "%s: a reply from %s is held for "
 		    "you and changed nothing: %s", m->from_addr, held);

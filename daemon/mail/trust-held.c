@@ -111,6 +111,13 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 		    "enters them)");
 		return 0;
 	}
+	if (strcmp(kind, "grant-held") == 0) {
+		/* acceptance and bank details are recorded by a person */
+		snprintf(outcome, len, "noted; record an acceptance with "
+		    "grantctl grant accept, bank details with grantctl bank "
+		    "set");
+		return 0;
+	}
 	if (app == NULL || json_is_null(app)) {
 		snprintf(outcome, len, "noted; it is about no application");
 		return 0;
@@ -151,6 +158,8 @@ trust_kind(const char *kind, int accept)
 		return accept ? "reply" : "reply-rejected";
 	if (strcmp(kind, "score-held") == 0)
 		return accept ? "score-noted" : "score-rejected";
+	if (strcmp(kind, "grant-held") == 0)
+		return accept ? "grant-noted" : "grant-rejected";
 	return accept ? "application" : kind;	/* the letter stays unsent */
 }
 

@@ -81,6 +81,10 @@ same "no tranches, no bank details" "0 0" \
     "$(sql "SELECT (SELECT COUNT(*) FROM tranches), (SELECT COUNT(*) FROM bank_details)" | tr '\t' ' ')"
 ok "held list" $GRANTCTL intake held list
 has "it is held for an officer" "mallory@example.net"
+HELD=$(sql "SELECT id FROM mail_in WHERE from_addr = 'mallory@example.net'")
+ok "an officer accepting it only notes it" $GRANTCTL intake held accept "$HELD"
+has "and says how an acceptance is recorded" "record an acceptance with grantctl grant accept"
+same "still offered" "offered" "$(state)"
 
 acceptance jo@example.org "" a2 >"$T/a2.eml"
 deliver "$T/a2.eml"
