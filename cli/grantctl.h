@@ -144,6 +144,7 @@ int		 cmd_grant_resume(struct args *);
 int		 cmd_grant_terminate(struct args *);
 int		 cmd_grant_underspend(struct args *);
 int		 cmd_grant_check(struct args *);
+void		 cmd_grant_tranches(json_t *);
 int		 cmd_tranche_list(struct args *);
 int		 cmd_tranche_waive(struct args *);
 int		 cmd_bank_set(struct args *);
