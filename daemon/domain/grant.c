@@ -280,6 +280,8 @@ grant_offer(long long id)
 	    d, sizeof d);
 	json_object_set_new(vars, "accept_by", json_string(d));
 	json_object_set_new(vars, "tranches", grant_planned(&g));
+	json_object_set_new(vars, "instalments", json_boolean(json_array_size(
+	    json_object_get(vars, "tranches")) > 1));
 	return grant_letter(&g, "offer", vars);
 }
 

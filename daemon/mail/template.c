@@ -49,7 +49,7 @@ static const char *template_names[] = {
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
 	"payment_reference", "grant_total", "purpose", "reporting_quarterly",
-	"expected", "change", "scheduled",
+	"expected", "change", "scheduled", "instalments",
 	/* assessment */
 	"applications", "score_address", "scale", "scale_max", "weighted",
 	"refused",
@@ -628,7 +628,7 @@ static const char template_sample[] = "{"
     "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\","
     "  \"expected\": \"Wednesday 6 October 2027\"}],"
     "\"purpose\": \"Growing Together\", \"reporting_quarterly\": false,"
-    "\"scheduled\": true,"
+    "\"scheduled\": true, \"instalments\": true,"
     "\"change\": \"Your grant is now £400.00 (it was £450.00).\","
     "\"paid_on\": \"2 Apr 2027\", \"payment_reference\": \"GRANTD-FG-0042-1\","
     "\"return_title\": \"End of grant report\", \"return_due\": \"30 Jun 2027\","
