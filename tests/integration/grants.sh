@@ -329,6 +329,12 @@ same "takes the fund's plan" "yearly --years 2" \
     "$(sql "SELECT plan FROM grants WHERE organisation = 'Yearly Club'")"
 wait_for "its offer is sent" 15 $PY "$top_srcdir/tests/letter.py" find "$T/sent" yearly@example.org
 rm -f "$T"/sent/new/*
+# a tranche whose day has come is marked due (on the timer, or now)
+sql "UPDATE tranches t JOIN grants g ON g.id = t.grant_id SET t.due_date = '$TODAY' WHERE g.reference = '$G2' AND t.number = 5"
+ok "grant check, by finance too" as $FIONA $GRANTCTL grant check
+same "it says what it did" "1 tranche(s) marked due; 0 offer(s) chased or flagged." "$OUT"
+same "the tranche is due" "due" \
+    "$(sql "SELECT t.state FROM tranches t JOIN grants g ON g.id = t.grant_id WHERE g.reference = '$G2' AND t.number = 5")"
 ok "grant check, too soon" as $PRIYA $GRANTCTL grant check
 same "not chased yet" "NULL" "$(sql "SELECT offer_chased_at FROM grants WHERE reference = '$SLOW'")"
 sql "UPDATE grants SET offer_sent_at = offer_sent_at - INTERVAL 15 DAY WHERE reference = '$SLOW'"
