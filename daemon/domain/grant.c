@@ -550,6 +550,22 @@ grant_plan(const char *actor, const char *ref, const char *plan,
 
 /* ---- variations ---- */
 
+/* What grant id has been paid; -1 on a database error. */
+static int64_t
+grant_paid(long long id)
+{
+	json_t	*row;
+	int64_t	 n;
+
+	if ((row = db_query_row("SELECT COALESCE(SUM(amount), 0) AS n FROM "
+	    "tranches WHERE grant_id = ? AND state = 'paid'", "i", (int64_t)id))
+	    == NULL)
+		return -1;
+	n = json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	return n;
+}
+
 /* The round's committed money moved by delta, refused past its budget. */
 static int
 grant_round_commit(const struct grant *g, int64_t delta, struct dom_err *e)
@@ -729,9 +745,19 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 		    "further payments will be made: the %s not yet paid is "
 		    "cancelled.", money_format(cancelled, m, sizeof m));
 	} else if (strcmp(action, "underspend") == 0) {
-		if (amount <= 0 || amount > g.amount - g.returned) {
-			dom_fail(e, DOM_BAD, "an underspend is more than £0.00 "
-			    "and at most the grant's %s", money_format(g.amount -
+		/* money paid and not spent: never more than was paid */
+		int64_t paid = grant_paid(g.id);
+
+		if (paid < 0) {
+			dom_db_fail(e);
+			return NULL;
+		}
+		if (amount <= 0 || amount > paid || amount > g.amount -
+		    g.returned) {
+			dom_fail(e, DOM_BAD, "an underspend is money paid and not "
+			    "spent: more than £0.00 and at most the %s paid so "
+			    "far (to pay less, use grant vary)", money_format(
+			    paid < g.amount - g.returned ? paid : g.amount -
 			    g.returned, m, sizeof m));
 			return NULL;
 		}

@@ -298,6 +298,9 @@ rm -f "$T"/sent/new/*
 sql "UPDATE tranches t JOIN grants g ON g.id = t.grant_id SET t.state = 'paid' WHERE g.reference = 'GX-R-0001' AND t.number = 1"
 PAID=$(sql "SELECT t.amount FROM tranches t JOIN grants g ON g.id = t.grant_id WHERE g.reference = 'GX-R-0001' AND t.number = 1")
 sql "UPDATE grants SET state = 'active' WHERE reference = 'GX-R-0001'"
+fails "an underspend is at most what was paid" 1 \
+    "at most the £$(printf '%d.%02d' $((PAID / 100)) $((PAID % 100))) paid so far" \
+    as $PRIYA $GRANTCTL grant underspend GX-R-0001 --amount 400 --reason x
 ok "an underspend returned" as $PRIYA $GRANTCTL grant underspend GX-R-0001 \
     --amount 0.56 --reason "Cheaper paint"
 same "it goes back to the round" "123400" "$(sql "SELECT committed FROM rounds WHERE id = $RID")"
