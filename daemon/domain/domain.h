@@ -262,11 +262,13 @@ void		 grant_org_fold(const char *, char *, size_t);
 long		 grant_today(void);
 json_t		*grant_letter_vars(const struct grant *);
 int		 grant_letter(const struct grant *, const char *, json_t *);
+int		 grant_letter_reply(const struct grant *, const char *, json_t *,
+		     const char *);
 int		 grant_schedule_letter(const struct grant *, const char *,
-		     json_t *, struct dom_err *);
+		     json_t *, const char *, struct dom_err *);
 int		 grant_offer(long long);
 int		 grant_accept_locked(const char *, struct grant *, const char *,
-		     struct dom_err *);
+		     const char *, struct dom_err *);
 json_t		*grant_accept(const char *, const char *, const char *,
 		     struct dom_err *);
 json_t		*grant_create(const char *, json_t *, struct dom_err *);

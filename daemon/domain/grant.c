@@ -195,6 +195,14 @@ grant_letter_vars(const struct grant *g)
 int
 grant_letter(const struct grant *g, const char *template, json_t *vars)
 {
+	return grant_letter_reply(g, template, vars, NULL);
+}
+
+/* The same, answering the grantee's message in_reply_to (NULL: none). */
+int
+grant_letter_reply(const struct grant *g, const char *template, json_t *vars,
+    const char *in_reply_to)
+{
 	struct outbox_new	 n;
 	long long		 rc;
 
@@ -202,6 +210,8 @@ grant_letter(const struct grant *g, const char *template, json_t *vars)
 		return -1;
 	memset(&n, 0, sizeof n);
 	n.template = template;
+	n.in_reply_to = in_reply_to;
+	n.references = in_reply_to;
 	n.to_addr = g->email;
 	n.to_name = grant_str(vars, "contact_name");
 	n.reference = g->reference;
@@ -293,7 +303,7 @@ grant_offer(long long id)
  */
 int
 grant_accept_locked(const char *actor, struct grant *g, const char *by,
-    struct dom_err *e)
+    const char *in_reply_to, struct dom_err *e)
 {
 	if (strcmp(g->state, "offered") != 0)
 		return dom_fail(e, DOM_CONFLICT, "grant %s is %s; only an "
@@ -311,13 +321,14 @@ grant_accept_locked(const char *actor, struct grant *g, const char *by,
 	snprintf(g->state, sizeof g->state, "accepted");
 	if (tranche_plan(actor, g, g->plan, grant_today(), e) == -1)
 		return -1;
-	return grant_schedule_letter(g, "tranche-schedule", NULL, e);
+	return grant_schedule_letter(g, "tranche-schedule", NULL, in_reply_to,
+	    e);
 }
 
 /* The grantee told the tranches still to come (template), with extra. */
 int
 grant_schedule_letter(const struct grant *g, const char *template,
-    json_t *extra, struct dom_err *e)
+    json_t *extra, const char *in_reply_to, struct dom_err *e)
 {
 	json_t	*vars, *t;
 
@@ -334,7 +345,7 @@ grant_schedule_letter(const struct grant *g, const char *template,
 		json_object_update(vars, extra);
 		json_decref(extra);
 	}
-	if (grant_letter(g, template, vars) == -1)
+	if (grant_letter_reply(g, template, vars, in_reply_to) == -1)
 		return dom_db_fail(e);
 	return 0;
 }
@@ -351,7 +362,7 @@ grant_accept(const char *actor, const char *ref, const char *by,
 		return NULL;
 	}
 	if (grant_get(ref, 1, &g, e) == -1 ||
-	    grant_accept_locked(actor, &g, by, e) == -1)
+	    grant_accept_locked(actor, &g, by, NULL, e) == -1)
 		return NULL;
 	if (db_commit() == -1) {
 		dom_db_fail(e);
@@ -539,7 +550,7 @@ grant_plan(const char *actor, const char *ref, const char *plan,
 	    (tranche_plan(actor, &g, plan, grant_today(), e) == -1 ||
 	    grant_schedule_letter(&g, "grant-changed", json_pack("{s:s}",
 	    "change", "We have changed the dates and amounts of your "
-	    "payments."), e) == -1))
+	    "payments."), NULL, e) == -1))
 		return NULL;
 	if (db_commit() == -1) {
 		dom_db_fail(e);
@@ -780,7 +791,7 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 		return NULL;
 	}
 	if (grant_schedule_letter(&g, "grant-changed", json_pack("{s:s,s:s?}",
-	    "change", change, "reason", reason), e) == -1)
+	    "change", change, "reason", reason), NULL, e) == -1)
 		return NULL;
 	if (db_commit() == -1) {
 		dom_db_fail(e);

@@ -276,7 +276,7 @@ intake_grant(const struct mime_message *m, long long mail_id,
 		    "Ask, then record it with grantctl grant accept --by%s",
 		    m->from_addr, "");
 	if (grant_get(g->reference, 1, g, &e) == -1 ||
-	    grant_accept_locked("grantee", g, by, &e) == -1)
+	    grant_accept_locked("grantee", g, by, m->message_id, &e) == -1)
 		return e.status == DOM_DB ? -1 : intake_grant_tell(g,
 		    "%s: the acceptance from %s could not be recorded: %s",
 		    m->from_addr, e.msg);

@@ -101,6 +101,8 @@ same "two yearly tranches" "2" "$(sql "SELECT COUNT(*) FROM tranches")"
 same "the bank details are entered, unverified, from email" \
     "RIVERSIDE ALLOT	123456	12345678	unverified	email	email" \
     "$(sql "SELECT account_name, sort_code, account_number, state, source, entered_by FROM bank_details")"
+same "the schedule answers the acceptance" "a3@example.org" \
+    "$(sql "SELECT in_reply_to FROM outbox WHERE template = 'tranche-schedule' AND reference = '$G'")"
 letter tranche-schedule-by-mail jo@example.org
 ok "a finance user verifies them" \
     as 5101 $GRANTCTL bank verify "Riverside Allotment Group"
