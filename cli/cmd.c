@@ -149,6 +149,70 @@ static const struct cmd_entry cmd_table[] = {
 	{ "monitor", "chase", "ID", "", 1, 1,
 	    "Send the group the reminder for a return again now, with the "
 	    "form.", cmd_monitor_chase },
+	{ "grant", "create", "--fund CODE --org NAME --email ADDRESS --amount "
+	    "AMOUNT --purpose TEXT [--plan PLAN [--years N | --shares LIST | "
+	    "--tranche DATE:AMOUNT...]]",
+	    "fund=,org=,email=,amount=,purpose=,plan=,years=,shares=,"
+	    "tranche=*", 0, 0,
+	    "Offer a grant outside any round (a commissioned service, a grant "
+	    "carried over), from the fund's unallocated money. The offer is "
+	    "sent to ADDRESS.", cmd_grant_create },
+	{ "grant", "list", "[--state STATE]", "state=", 0, 0,
+	    "List grants with their state, amount and plan.", cmd_grant_list },
+	{ "grant", "show", "REF", "", 1, 1,
+	    "Show a grant and its tranches, with what each waits for.",
+	    cmd_grant_show },
+	{ "grant", "accept", "REF --by \"NAME, ROLE\"", "by=", 1, 1,
+	    "Record that the grantee accepted the offer (as a reply saying \"I "
+	    "accept\" does): its tranches are made and the grantee is sent "
+	    "every payment date.", cmd_grant_accept },
+	{ "grant", "plan", "REF single | quarterly --years N | yearly --years N "
+	    "| taper --shares LIST | custom --tranche DATE:AMOUNT...",
+	    "years=,shares=,tranche=*", 2, 2,
+	    "Choose how a grant is paid, before payment starts. Tranches add "
+	    "up to the award exactly and fall on working days.",
+	    cmd_grant_plan },
+	{ "grant", "vary", "REF --amount AMOUNT [--reason TEXT]",
+	    "amount=,reason=", 1, 1,
+	    "Change the award: the unpaid tranches share the new amount, the "
+	    "round's committed money moves by the difference, the grantee is "
+	    "told.", cmd_grant_vary },
+	{ "grant", "suspend", "REF --reason TEXT", "reason=", 1, 1,
+	    "Suspend an active grant: its unpaid tranches are held.",
+	    cmd_grant_suspend },
+	{ "grant", "resume", "REF --reason TEXT", "reason=", 1, 1,
+	    "Lift a suspension: its tranches are paid again as planned.",
+	    cmd_grant_resume },
+	{ "grant", "terminate", "REF --reason TEXT", "reason=", 1, 1,
+	    "End a grant: future tranches are cancelled and what was not "
+	    "paid goes back to the round.", cmd_grant_terminate },
+	{ "grant", "underspend", "REF --amount AMOUNT --reason TEXT",
+	    "amount=,reason=", 1, 1,
+	    "Record money a grantee did not spend and returns: it goes back "
+	    "to the round's budget.", cmd_grant_underspend },
+	{ "grant", "check", "", "", 0, 0,
+	    "Do now what grantd does every ten minutes: mark tranches due on "
+	    "their date, chase offers not accepted and flag them to officers.",
+	    cmd_grant_check },
+	{ "tranche", "list", "[--grant REF] [--due]", "grant=,due", 0, 0,
+	    "List tranches, or with --due those due now, with what each is "
+	    "held for or waits for.", cmd_tranche_list },
+	{ "tranche", "waive", "ID --reason TEXT", "reason=", 1, 1,
+	    "Let a tranche be paid without the approved monitoring return it "
+	    "waits for.", cmd_tranche_waive },
+	{ "bank", "set", "ORG --account-name NAME --sort-code CODE "
+	    "--account-number NUMBER", "account-name=,sort-code=,"
+	    "account-number=", 1, 1,
+	    "Enter an organisation's bank details (ORG: its name or key as "
+	    "grant show gives it). They are unverified until another finance "
+	    "user verifies them; a change to verified details holds every "
+	    "unpaid tranche of the organisation until then.", cmd_bank_set },
+	{ "bank", "verify", "ORG", "", 1, 1,
+	    "Verify bank details another finance user entered; tranches held "
+	    "for the change are released.", cmd_bank_verify },
+	{ "bank", "show", "ORG", "", 1, 1,
+	    "Show an organisation's bank details, current and past.",
+	    cmd_bank_show },
 
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",

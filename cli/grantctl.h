@@ -149,5 +149,22 @@ int		 cmd_monitor_show(struct args *);
 int		 cmd_monitor_plan(struct args *);
 int		 cmd_monitor_approve(struct args *);
 int		 cmd_monitor_chase(struct args *);
+int		 cmd_grant_create(struct args *);
+int		 cmd_grant_list(struct args *);
+int		 cmd_grant_show(struct args *);
+int		 cmd_grant_accept(struct args *);
+int		 cmd_grant_plan(struct args *);
+int		 cmd_grant_vary(struct args *);
+int		 cmd_grant_suspend(struct args *);
+int		 cmd_grant_resume(struct args *);
+int		 cmd_grant_terminate(struct args *);
+int		 cmd_grant_underspend(struct args *);
+int		 cmd_grant_check(struct args *);
+void		 cmd_grant_tranches(json_t *);
+int		 cmd_tranche_list(struct args *);
+int		 cmd_tranche_waive(struct args *);
+int		 cmd_bank_set(struct args *);
+int		 cmd_bank_verify(struct args *);
+int		 cmd_bank_show(struct args *);
 
 #endif

@@ -61,6 +61,42 @@ long		 workday_between(const struct workday_calendar *, long, long);
 const char	*workday_format(long, char *, size_t);
 const char	*workday_iso(long, char *, size_t);
 
+/*
+ * schedule.c: a grant's payment plan as tranches that add up to the award
+ * exactly, each due on a working day (moved back over weekends and bank
+ * holidays). A plan is text, as grantctl takes it: "single", "quarterly
+ * --years N", "yearly --years N", "taper --shares 100,50,20", "custom
+ * --tranche DATE:AMOUNT ...".
+ */
+#define SCHEDULE_MAX		120
+#define SCHEDULE_MAX_YEARS	10
+enum schedule_kind {
+	SCHEDULE_SINGLE, SCHEDULE_QUARTERLY, SCHEDULE_YEARLY, SCHEDULE_TAPER,
+	SCHEDULE_CUSTOM
+};
+struct schedule_spec {
+	enum schedule_kind	 kind;
+	int			 years;
+	int			 nshares, shares[SCHEDULE_MAX_YEARS];
+	int			 ncustom;
+	long			 custom_day[SCHEDULE_MAX];
+	int64_t			 custom_amount[SCHEDULE_MAX];
+};
+struct schedule_tranche {
+	long		 day;
+	int64_t		 amount;
+	int64_t		 match;		/* partners' share (taper) */
+	int		 has_match;
+};
+int		 schedule_parse(const char *, struct schedule_spec *, char *,
+		     size_t);
+const char	*schedule_kind_name(enum schedule_kind);
+long		 schedule_add_months(long, int);
+long		 schedule_working_before(const struct workday_calendar *, long);
+int		 schedule_make(const struct schedule_spec *,
+		     const struct workday_calendar *, long, int64_t,
+		     struct schedule_tranche *, size_t *, char *, size_t);
+
 /* state.c: the lifecycles of HACKING.md, as tables of legal moves. */
 enum state_machine {
 	STATE_ROUND,

@@ -104,3 +104,15 @@ CREATE TABLE finance_tasks (
 	KEY finance_task_state (state),
 	CONSTRAINT finance_task_grant FOREIGN KEY (grant_id) REFERENCES grants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- For variations: money a grant gave back (terminated before it was all
+-- paid, or an underspend returned), so a round's committed money and a
+-- fund's unallocated money stay exact: what a grant still holds is
+-- amount - returned.
+ALTER TABLE grants
+	ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;
+
+-- For offers: how a fund's grants are paid unless an officer chooses
+-- otherwise (grant plan); Fast Grants pay once, on acceptance.
+ALTER TABLE funds
+	ADD COLUMN default_plan VARCHAR(200) NOT NULL DEFAULT 'single';

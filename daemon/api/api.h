@@ -65,5 +65,6 @@ extern const struct api_route api_assess_routes[];
 extern const struct api_route api_report_routes[];	/* reports.c */
 extern const struct api_route api_payrun_routes[];
 extern const struct api_route api_monitor_routes[];
+extern const struct api_route api_grant_routes[];	/* grants.c */
 
 #endif

@@ -34,7 +34,7 @@ static const struct api_route *const api_tables[] = {
 	api_budget_routes, api_user_routes, api_audit_routes,
 	api_outbox_routes, api_intake_routes, api_app_routes,
 	api_assess_routes, api_report_routes, api_payrun_routes,
-	api_monitor_routes,
+	api_monitor_routes, api_grant_routes,
 };
 
 void

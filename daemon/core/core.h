@@ -75,6 +75,7 @@ struct config {
 	long		 monitor_remind_days;
 	long		 monitor_end_weeks;
 	long		 monitor_check_interval;
+	long		 notify_offer_chase_days;
 	/* [limits] */
 	long		 max_attachment;
 	long		 max_attachments;

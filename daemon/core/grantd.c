@@ -154,6 +154,7 @@ grantd_signal_cb(evutil_socket_t sig, short events, void *arg)
 		intake_stop();
 		outbox_stop();
 		staff_stop();
+		grant_stop();
 		audit_stop();
 		privacy_stop();
 		monitor_stop();
@@ -204,6 +205,7 @@ grantd_run(int foreground)
 	curl_loop_init(grantd_base);
 	outbox_start(grantd_base);
 	staff_start(grantd_base);
+	grant_start(grantd_base);
 	audit_start(grantd_base);
 	privacy_start(grantd_base);
 	monitor_start(grantd_base);
@@ -227,6 +229,7 @@ grantd_run(int foreground)
 	intake_stop();
 	outbox_stop();
 	staff_stop();
+	grant_stop();
 	audit_stop();
 	privacy_stop();
 	monitor_stop();

@@ -378,6 +378,7 @@ decide_grant(const char *actor, const struct decide_app *a, int64_t amount,
     const char *conditions)
 {
 	const char	*org = decide_str(a->row, "organisation");
+	long long	 id;
 
 	if (org == NULL)
 		org = decide_str(a->row, "contact_name");
@@ -391,9 +392,12 @@ decide_grant(const char *actor, const struct decide_app *a, int64_t amount,
 	    "project_title") : "", conditions, (int64_t)json_integer_value(
 	    json_object_get(a->row, "officer_id"))) != 1)
 		return -1;
-	return audit_append(actor, "grant.create", a->reference, json_pack(
-	    "{s:I,s:s,s:I}", "grant", (json_int_t)db_insert_id(), "state",
-	    "offered", "amount", (json_int_t)amount));
+	id = db_insert_id();
+	if (audit_append(actor, "grant.create", a->reference, json_pack(
+	    "{s:I,s:s,s:I}", "grant", (json_int_t)id, "state",
+	    "offered", "amount", (json_int_t)amount)) == -1)
+		return -1;
+	return grant_offer(id);
 }
 
 /*

@@ -323,5 +323,100 @@ json_t		*monitor_approve(const char *, const char *, struct dom_err *);
 json_t		*monitor_chase(const char *, const char *, struct dom_err *);
 void		 monitor_start(struct event_base *);
 void		 monitor_stop(void);
+/*
+ * tranche.c: a grant's payments. A tranche is releasable when its grant
+ * is accepted (or active), its organisation has verified bank details,
+ * and, for any tranche after the first, the grant's latest monitoring
+ * return due on or before the tranche's due date is approved, or that
+ * condition was waived (tranches.waived_reason). A tranche is held when
+ * hold_reason is set (or its state is 'held'). A payment run takes
+ * tranches that are due (or released: due and released is the move a
+ * run makes before in_run), not held and releasable: TRANCHE_PAYABLE_SQL,
+ * a condition on `tranches t`, usable in any WHERE.
+ */
+#define TRANCHE_RELEASABLE_SQL						\
+	"(EXISTS (SELECT 1 FROM grants rg WHERE rg.id = t.grant_id AND "	\
+	"rg.state IN ('accepted', 'active') AND EXISTS (SELECT 1 FROM "	\
+	"bank_details rb WHERE rb.org_key = rg.org_key AND rb.state = "	\
+	"'verified')) AND (t.number = 1 OR t.waived_reason IS NOT NULL OR "	\
+	"COALESCE((SELECT rm.state FROM monitoring_returns rm WHERE "	\
+	"rm.grant_id = t.grant_id AND rm.due_date <= t.due_date ORDER BY "	\
+	"rm.due_date DESC, rm.id DESC LIMIT 1), 'approved') = 'approved'))"
+#define TRANCHE_PAYABLE_SQL						\
+	"(t.state IN ('due', 'released') AND t.hold_reason IS NULL AND "	\
+	TRANCHE_RELEASABLE_SQL ")"
+int		 tranche_releasable(long long, char *, size_t);
+
+#define TRANCHE_BACS_DAYS	3	/* working days a payment takes */
+
+/* grant.c: a grant from its offer to its end. */
+struct grant {
+	long long	 id, app_id, fund_id, round_id, officer_id;
+	int		 has_round;
+	char		 reference[33], state[17], org_key[201];
+	char		 organisation[201], email[255], plan[201];
+	int64_t		 amount, returned;	/* holds amount - returned */
+};
+int		 grant_get(const char *, int, struct grant *, struct dom_err *);
+void		 grant_org_fold(const char *, char *, size_t);
+long		 grant_today(void);
+json_t		*grant_letter_vars(const struct grant *);
+int		 grant_letter(const struct grant *, const char *, json_t *);
+int		 grant_letter_reply(const struct grant *, const char *, json_t *,
+		     const char *);
+int		 grant_schedule_letter(const struct grant *, const char *,
+		     json_t *, const char *, struct dom_err *);
+int		 grant_offer(long long);
+int		 grant_accept_locked(const char *, struct grant *, const char *,
+		     const char *, struct dom_err *);
+json_t		*grant_accept(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*grant_create(const char *, json_t *, struct dom_err *);
+json_t		*grant_plan(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*grant_vary(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*grant_show(const char *, struct dom_err *);
+json_t		*grant_list(const char *, struct dom_err *);
+json_t		*grant_check(struct dom_err *);
+void		 grant_start(struct event_base *);
+void		 grant_stop(void);
+
+/* tranche.c, beyond tranche_releasable() */
+int64_t		 tranche_started(long long);
+int64_t		 tranche_cancel_rest(long long, struct dom_err *);
+int		 tranche_mark_due(void);
+int		 tranche_plan(const char *, const struct grant *, const char *,
+		     long, struct dom_err *);
+int		 tranche_replan_rest(const char *, const struct grant *,
+		     struct dom_err *);
+json_t		*tranche_schedule(long long);
+int		 tranche_hold_grant(long long, const char *, struct dom_err *);
+int		 tranche_release_grant(long long, const char *,
+		     struct dom_err *);
+long long	 tranche_hold_org(const char *, const char *);
+long long	 tranche_release_org(const char *, const char *);
+json_t		*tranche_list(const char *, int, struct dom_err *);
+json_t		*tranche_waive(const char *, const char *, const char *,
+		     struct dom_err *);
+json_t		*tranche_digest(void);
+
+/* bank.c: bank details under four eyes. */
+struct bank_account {
+	char	 account_name[19], sort_code[7], account_number[9];
+};
+int		 bank_check(const char *, const char *, const char *,
+		     struct bank_account *, char *, size_t);
+int		 bank_org_find(const char *, char [201], char [201],
+		     struct dom_err *);
+int		 bank_enter(const char *, const char *, const char *,
+		     const struct bank_account *, const char *,
+		     struct dom_err *);
+json_t		*bank_set(const char *, const char *, json_t *,
+		     struct dom_err *);
+json_t		*bank_verify(const char *, const char *, struct dom_err *);
+json_t		*bank_show(const char *, struct dom_err *);
+int		 bank_change_requested(const struct grant *, long long,
+		     const char *, const char *);
 
 #endif

@@ -11,10 +11,16 @@
 #include "core/core.h"
 #include "domain/domain.h"
 
+/* What grants made outside any round still hold (grant.c). */
+#define FUND_OUTSIDE_ROUNDS \
+	"COALESCE((SELECT SUM(g.amount - g.returned) FROM grants g WHERE " \
+	"g.fund_id = f.id AND g.round_id IS NULL), 0)"
+
 #define FUND_SELECT \
 	"SELECT f.code, f.name, f.budget, f.max_award, f.min_award, " \
 	"f.currency, COALESCE(SUM(r.budget), 0) AS allocated, " \
-	"f.budget - COALESCE(SUM(r.budget), 0) AS unallocated, " \
+	"f.budget - COALESCE(SUM(r.budget), 0) - " FUND_OUTSIDE_ROUNDS \
+	" AS unallocated, " \
 	"COALESCE(SUM(r.committed), 0) AS committed, " \
 	"COALESCE(SUM(r.paid), 0) AS paid, COUNT(r.id) AS rounds, " \
 	"f.created_at FROM funds f LEFT JOIN rounds r ON r.fund_id = f.id "
@@ -167,8 +173,9 @@ budget_lock(const char *code, struct budget_pot *p, struct dom_err *e)
 	memset(p, 0, sizeof *p);
 	p->code = code;
 	row = db_query_row("SELECT f.id AS fund_id, f.budget - COALESCE((SELECT "
-	    "SUM(budget) FROM rounds WHERE fund_id = f.id), 0) AS available "
-	    "FROM funds f WHERE f.code = ? FOR UPDATE", "s", code);
+	    "SUM(budget) FROM rounds WHERE fund_id = f.id), 0) - "
+	    FUND_OUTSIDE_ROUNDS " AS available FROM funds f WHERE f.code = ? "
+	    "FOR UPDATE", "s", code);
 	if (row != NULL && json_is_null(row)) {
 		json_decref(row);
 		p->is_round = 1;

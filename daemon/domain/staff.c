@@ -113,12 +113,26 @@ staff_digest_user(long long uid, const char *today)
 
 	if (db_begin() == -1)
 		return -1;
-	u = db_query_row("SELECT name, email FROM users WHERE id = ? AND "
+	u = db_query_row("SELECT name, email, FIND_IN_SET('finance', roles) "
+	    "AS finance FROM users WHERE id = ? AND "
 	    "email IS NOT NULL FOR UPDATE", "i", (int64_t)uid);
 	events = db_query("SELECT id, text FROM staff_events WHERE user_id = ? "
 	    "AND digest_id IS NULL ORDER BY id FOR UPDATE", "i", (int64_t)uid);
 	/* decision targets at risk or missed, counted afresh each day */
 	sla = decide_sla_digest(uid);
+	/* for finance, the tranches due: ready to pay, or held and why */
+	if (sla != NULL && u != NULL && json_integer_value(json_object_get(u,
+	    "finance")) > 0) {
+		json_t *due = tranche_digest();
+
+		if (due == NULL) {
+			json_decref(sla);
+			sla = NULL;
+		} else {
+			json_array_extend(sla, due);
+			json_decref(due);
+		}
+	}
 	if (u == NULL || events == NULL || sla == NULL || json_is_null(u) ||
 	    json_array_size(events) + json_array_size(sla) == 0) {
 		json_decref(u);
@@ -187,7 +201,9 @@ staff_send_digests(int force)
 	    "1 FROM applications a JOIN rounds r ON r.id = a.round_id WHERE "
 	    "a.officer_id = u.id AND r.decision_days IS NOT NULL AND a.state "
 	    "IN ('received', 'incomplete', 'eligible', 'shortlisted', "
-	    "'scored')))", "ds", force, today);
+	    "'scored')) OR (FIND_IN_SET('finance', u.roles) AND EXISTS (SELECT "
+	    "1 FROM tranches t WHERE t.state IN ('due', 'released'))))", "ds",
+	    force, today);
 	if (users == NULL)
 		return -1;
 	json_array_foreach(users, i, u) {

@@ -698,6 +698,7 @@ static int
 intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 {
 	struct trust_auth	 auth;
+	struct grant		 g;
 	json_t			*app;
 	long long		 ret;
 	int			 rc;
@@ -724,6 +725,15 @@ intake_classify(struct intake_ctx *c, const struct intake_conf *in)
 		    intake_attachments(c, NULL) == -1 ? -1 :
 		    intake_monitor(c->m, c->docs, c->ndocs, c->mail_id, &auth,
 		    ret);
+	}
+	/* a reply about a grant (intake-grant.c), before the application
+	 * it came from, whose reference it shares */
+	if ((rc = intake_grant_find(c->m, &g)) != 0) {
+		if (rc == 1 && (rc = intake_record(c, "grant-reply", g.app_id))
+		    != -1)
+			rc = intake_grant(c->m, c->mail_id, &auth, &g);
+		json_decref(app);
+		return rc == -1 ? -1 : 0;
 	}
 	if (app != NULL) {
 		rc = intake_reply(c, app, &auth);

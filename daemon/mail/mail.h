@@ -79,6 +79,11 @@ int		 intake_score_wanted(const struct mime_message *);
 int		 intake_score(const struct mime_message *, long long,
 		     const struct trust_auth *);
 
+/* intake-grant.c: replies about a grant (acceptance, bank details). */
+struct grant;
+int		 intake_grant_find(const struct mime_message *, struct grant *);
+int		 intake_grant(const struct mime_message *, long long,
+		     const struct trust_auth *, struct grant *);
 
 /* trust.c */
 struct mime_message;

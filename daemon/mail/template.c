@@ -28,7 +28,8 @@ static const char *template_required[] = {
 	"monitoring-overdue", "monitoring-reminder", "monitoring-form",
 	"monitoring-incomplete", "monitoring-received", "round-closing-soon", "staff-digest",
 	"staff-alert", "test-message", "assessor-assignment",
-	"assessor-scores-recorded", NULL
+	"assessor-scores-recorded", "offer-chase", "grant-changed",
+	"bank-change-requested", NULL
 };
 
 /*
@@ -49,6 +50,8 @@ static const char *template_names[] = {
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
 	"payment_reference", "grant_total", "expect_by", "to_come",
+	"purpose", "reporting_quarterly",
+	"expected", "change", "scheduled", "instalments",
 	/* assessment */
 	"applications", "score_address", "scale", "scale_max", "weighted",
 	"refused",
@@ -623,8 +626,13 @@ static const char template_sample[] = "{"
     "\"scored\": true, \"commented\": true, \"offer_by\": \"9 December 2026\","
     "\"comments\": [\"A clear plan; say more about who will run it.\"],"
     "\"conditions\": [\"Send photos of the finished garden.\"],"
-    "\"tranches\": [{\"number\": 1, \"due\": \"1 Apr 2027\", \"amount\": \"£300.00\"},"
-    "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\"}],"
+    "\"tranches\": [{\"number\": 1, \"due\": \"1 Apr 2027\", \"amount\": \"£300.00\","
+    "  \"expected\": \"Tuesday 6 April 2027\"},"
+    "  {\"number\": 2, \"due\": \"1 Oct 2027\", \"amount\": \"£150.00\","
+    "  \"expected\": \"Wednesday 6 October 2027\"}],"
+    "\"purpose\": \"Growing Together\", \"reporting_quarterly\": false,"
+    "\"scheduled\": true, \"instalments\": true,"
+    "\"change\": \"Your grant is now £400.00 (it was £450.00).\","
     "\"paid_on\": \"2 Apr 2027\", \"payment_reference\": \"GRANTD-FG-0042-1\","
     "\"expect_by\": \"6 Apr 2027\", \"to_come\": true,"
     "\"return_title\": \"end-of-project monitoring return\", \"return_due\": \"30 Jun 2027\","

@@ -118,6 +118,13 @@ trust_accept(json_t *mail, json_t *app, char *outcome, size_t len)
 		    "reply from there)");
 		return 0;
 	}
+	if (strcmp(kind, "grant-held") == 0) {
+		/* acceptance and bank details are recorded by a person */
+		snprintf(outcome, len, "noted; record an acceptance with "
+		    "grantctl grant accept, bank details with grantctl bank "
+		    "set");
+		return 0;
+	}
 	if (app == NULL || json_is_null(app)) {
 		snprintf(outcome, len, "noted; it is about no application");
 		return 0;
@@ -160,6 +167,8 @@ trust_kind(const char *kind, int accept)
 		return accept ? "score-noted" : "score-rejected";
 	if (strcmp(kind, "monitoring-held") == 0)
 		return accept ? "monitor-noted" : "monitor-rejected";
+	if (strcmp(kind, "grant-held") == 0)
+		return accept ? "grant-noted" : "grant-rejected";
 	return accept ? "application" : kind;	/* the letter stays unsent */
 }
 

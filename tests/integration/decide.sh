@@ -236,7 +236,16 @@ fails "a decided round is not decided again" 1 "round $SA is decided, so it cann
     $GRANTCTL round decide "$SA" --accept-recommendation
 
 # letters: Python's email package, strictly, then compared whole
+outbox_settled() {
+	[ "$(sql "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')")" = 0 ]
+}
 letter() {
+	# an award is followed by the formal offer: kept aside, in a
+	# mailbox of its own
+	wait_for "outbox settled" 15 outbox_settled
+	mkdir -p "$T/offers/new"
+	grep -l -a 'the words "I accept"' "$T"/sent/new/* \
+	    2>/dev/null | xargs -r mv -t "$T/offers/new"
 	wait_for "$1 sent" 15 $PY "$top_srcdir/tests/letter.py" find "$T/sent" "$2"
 	f=$($PY "$top_srcdir/tests/letter.py" find "$T/sent" "$2")
 	if $PY "$top_srcdir/tests/letter.py" show "$f" >"$T/$1.txt" \
@@ -356,6 +365,11 @@ ok "an officer awards an eligible application directly, with a condition" \
     --conditions "Send us two photos of the café’s first session."
 same "the award is confirmed" "Application $ZOE is awarded £450.00; the offer is made." "$OUT"
 letter decision-award zoe@example.org
+f=$($PY "$top_srcdir/tests/letter.py" find "$T/offers" zoe@example.org) &&
+    $PY "$top_srcdir/tests/letter.py" show "$f" >"$T/offer-award.txt" &&
+    golden "the offer after the award, as the group reads it" \
+    "letters/offer-award.txt" "$T/offer-award.txt" ||
+    fail "the offer after the award is sent" "$f"
 ok "a smaller award than requested" $GRANTCTL app decide "$RENEE" --award --amount 350
 same "the round's money is committed" "80000" \
     "$(sql "SELECT committed FROM rounds WHERE code = '$FG'")"
