@@ -71,11 +71,21 @@ api_round_edit(struct api_req *r)
 		api_round_answer(r, 200, r->parts[2]);
 }
 
+/* POST /v1/rounds/CODE/recheck: the rules again on every live application. */
+static void
+api_round_recheck(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, elig_recheck(r->user_name, r->parts[2], &e), &e);
+}
+
 const struct api_route api_round_routes[] = {
 	{ "POST", "/v1/rounds/*", ROLE_OFFICER, api_round_edit },
 	{ "GET", "/v1/rounds", ROLE_ANY, api_round_list },
 	{ "POST", "/v1/rounds", ROLE_OFFICER, api_round_create },
 	{ "GET", "/v1/rounds/*", ROLE_ANY, api_round_show },
 	{ "POST", "/v1/rounds/*/transition", ROLE_OFFICER, api_round_transition },
+	{ "POST", "/v1/rounds/*/recheck", ROLE_OFFICER, api_round_recheck },
 	{ NULL, NULL, 0, NULL }
 };
