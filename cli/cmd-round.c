@@ -275,11 +275,12 @@ cmd_round_show(struct args *a)
 int
 cmd_round_recheck(struct args *a)
 {
-	json_t	*r, *x, *why;
+	json_t	*body = json_object(), *r, *x, *why;
 	size_t	 i, j, moved = 0;
 
 	r = client_call_on("POST", "/v1/rounds/", a->argv[0], "/recheck",
-	    json_object());
+	    body);
+	json_decref(body);
 	if (r == NULL)
 		return CMD_FAILED;
 	if (cmd_json)

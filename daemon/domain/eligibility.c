@@ -79,6 +79,7 @@ elig_areas_parse(const char *in, char *out, size_t outlen, char *err,
     size_t errlen)
 {
 	char	*copy, *item, *p, *dash, l1[3], l2[3], s1, s2, *o;
+	char	*shown = NULL;	/* the item as it may be printed */
 	int	 n1, n2, rc = -1, count = 0;
 	size_t	 used = 0;
 
@@ -95,20 +96,21 @@ elig_areas_parse(const char *in, char *out, size_t outlen, char *err,
 		if (dash == NULL) {
 			if (!elig_outward_read(item, strlen(item), l1, &n1,
 			    &s1)) {
+				shown = check_text_escape(item, 0);
 				errfmt(err, errlen, "'%s' is not a postcode "
 				    "district: write the first half of a "
 				    "postcode, like OL1 or M35, an area's "
 				    "letters, like OL, or a range, like "
-				    "OL1-OL16", check_text_escape(item, 0));
+				    "OL1-OL16", shown);
 				goto out;
 			}
 		} else if (!elig_outward_read(item, (size_t)(dash - item), l1,
 		    &n1, &s1) || !elig_outward_read(dash + 1, strlen(dash + 1),
 		    l2, &n2, &s2) || n1 < 0 || n2 < 0 || s1 != '\0' ||
 		    s2 != '\0') {
+			shown = check_text_escape(item, 0);
 			errfmt(err, errlen, "'%s' is not a range of postcode "
-			    "districts: write it like OL1-OL16",
-			    check_text_escape(item, 0));
+			    "districts: write it like OL1-OL16", shown);
 			goto out;
 		} else if (strcmp(l1, l2) != 0) {
 			errfmt(err, errlen, "'%s': both ends of a range need "
@@ -134,6 +136,7 @@ elig_areas_parse(const char *in, char *out, size_t outlen, char *err,
 	}
 	rc = 0;
 out:
+	free(shown);
 	free(copy);
 	return rc;
 }
@@ -325,9 +328,11 @@ elig_kinds_parse(const char *in, char *out, size_t outlen, char *err,
 			if (strcasecmp(item, elig_kinds[i].name) == 0)
 				break;
 		if (i == ELIG_NKINDS) {
+			char *shown = check_text_escape(item, 0);
+
 			errfmt(err, errlen, "'%s' is not a kind of group: use "
-			    "charity, cio, cic, company or group",
-			    check_text_escape(item, 0));
+			    "charity, cio, cic, company or group", shown);
+			free(shown);
 			goto out;
 		}
 		want[i] = any = 1;
