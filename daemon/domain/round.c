@@ -163,22 +163,20 @@ round_int(json_t *in, const char *key, const char *opt, int min, int max,
     int dflt, int *out, struct dom_err *e)
 {
 	json_t		*v = json_object_get(in, key);
-	const char	*p;
+	const char	*p = json_string_value(v);
 	char		*end;
-	long		 n;
+	long long	 n = (long long)min - 1;	/* not a number: refused */
 
 	*out = dflt;
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (json_is_integer(v))
-		n = json_integer_value(v) < min || json_integer_value(v) > max ?
-		    min - 1L : (long)json_integer_value(v);
-	else if (json_is_string(v) && isdigit((unsigned char)*(p =
-	    json_string_value(v))) && (n = strtol(p, &end, 10), *end == '\0') &&
-	    n <= max)
-		;
-	else
-		n = min - 1L;
+		n = json_integer_value(v);
+	else if (p != NULL && isdigit((unsigned char)*p)) {
+		n = strtoll(p, &end, 10);
+		if (*end != '\0')
+			n = (long long)min - 1;
+	}
 	if (n < min || n > max)
 		return dom_fail(e, DOM_BAD, "%s must be a whole number from %d "
 		    "to %d", opt, min, max);
@@ -217,8 +215,11 @@ round_kinds_read(json_t *v, struct round_rules *r, struct dom_err *e)
 		strbuf_add(&b, json_string_value(v), json_string_length(v));
 	else if (json_is_array(v))
 		json_array_foreach(v, i, x) {
-			if (!json_is_string(x))
-				break;
+			if (!json_is_string(x)) {
+				free(b.s);
+				return dom_fail(e, DOM_BAD, "--org-types: give "
+				    "the kinds of group as text");
+			}
 			strbuf_add(&b, ",", i > 0);
 			strbuf_add(&b, json_string_value(x),
 			    json_string_length(x));
@@ -714,6 +715,10 @@ round_fund_allows(struct round_spec *s, long long except_id,
 		s->max = fmax;
 		s->has_max = 1;
 	}
+	if (s->has_max && s->rules.has_min && s->rules.min > s->max)
+		return dom_fail(e, DOM_BAD, "the minimum award (%s) is more "
+		    "than the maximum (%s)", money_format(s->rules.min, a,
+		    sizeof a), money_format(s->max, b, sizeof b));
 	return 0;
 }
 

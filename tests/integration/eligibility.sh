@@ -44,6 +44,9 @@ fails "too few descriptors" 1 "needs 5 descriptors (--descriptor, one for each p
 fails "a minimum above the maximum" 1 \
     "the minimum award (£600.00) is more than the maximum (£500.00)" \
     create --max-award 500 --min-award 600
+fails "a minimum above the fund's maximum" 1 \
+    "the minimum award (£1,200.00) is more than the maximum (£1,000.00)" \
+    create --min-award 1200
 fails "a gap of no months" 1 "--award-gap must be a whole number from 0 to 120" \
     create --award-gap -3
 fails "a spread wider than the scale" 1 \
