@@ -313,12 +313,7 @@ round_rules_read(json_t *in, struct round_spec *s, struct dom_err *e)
 		return -1;
 	r->one_per_org = round_bool(in, "one_per_org", 1);
 	r->scoring = round_bool(in, "scoring", 1);
-	if (s->has_max && r->has_min && r->min > s->max) {
-		char a[MONEY_BUFLEN], b[MONEY_BUFLEN];
-		return dom_fail(e, DOM_BAD, "the minimum award (%s) is more "
-		    "than the maximum (%s)", money_format(r->min, a, sizeof a),
-		    money_format(s->max, b, sizeof b));
-	}
+	/* The minimum is checked against the maximum in round_fund_allows(). */
 	return round_descriptors_read(json_object_get(in, "descriptors"),
 	    r->scale_max, &s->descriptors, e);
 }
