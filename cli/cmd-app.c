@@ -1,4 +1,4 @@
-/* cmd-app.c: grantctl app list|show|withdraw|decide */
+/* cmd-app.c: grantctl app list|show|withdraw|eligibility|decide */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +238,43 @@ app_thread(json_t *r)
 	table_print(t);
 }
 
+/*
+ * Why it is ineligible (or withdrawn), a reason a line; and an officer's
+ * overrule: "eligible — overruled by priya on 2 Dec 2026: reason".
+ */
+static void
+app_reasons(json_t *r)
+{
+	json_t		*o = json_object_get(r, "override");
+	const char	*why = json_string_value(json_object_get(r, "reason"));
+	char		*copy, *p, *line, d[64], *text;
+	int		 first = 1;
+
+	if (json_is_object(o)) {
+		json_t	*day;
+		time_t	 t;
+		char	 local[32] = "";
+
+		/* The day in the UK of a UTC time, as "2 Dec 2026". */
+		if (date_parse_utc(out_str(o, "at"), &t) == 0)
+			date_format_local_input(t, local, sizeof local);
+		day = json_stringn(local, strlen(local) < 10 ? 0 : 10);
+		xasprintf(&text, "%s \xe2\x80\x94 overruled by %s on %s: %s",
+		    out_str(o, "verdict"), out_str(o, "by"), app_day(day, d,
+		    sizeof d) != NULL ? d : "-", out_str(o, "reason"));
+		json_decref(day);
+		out_field("eligibility", text);
+		free(text);
+	}
+	if (why == NULL || (json_is_object(o) && strcmp(out_str(r, "state"),
+	    "ineligible") == 0))
+		return;		/* the overrule's reason says it all */
+	copy = xstrdup(why);
+	for (p = copy; (line = strsep(&p, "\n")) != NULL; first = 0)
+		out_field(first ? "reason" : "", line);
+	free(copy);
+}
+
 int
 cmd_app_show(struct args *a)
 {
@@ -258,8 +295,7 @@ cmd_app_show(struct args *a)
 	out_field("officer", out_str(r, "officer"));
 	out_field("received", out_date(r, "received_at", d, sizeof d));
 	out_field("amount", out_money(r, "amount_requested", m, sizeof m));
-	if (json_is_string(json_object_get(r, "reason")))
-		out_field("reason", out_str(r, "reason"));
+	app_reasons(r);
 	app_form(r);
 	if (json_array_size(json_object_get(r, "problems")) > 0) {
 		printf("\nProblems:\n");
@@ -278,6 +314,32 @@ cmd_app_show(struct args *a)
 	}
 	assess_show(json_object_get(r, "assessment"));
 	app_thread(r);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_app_eligibility(struct args *a)
+{
+	json_t	*body, *r;
+
+	if (args_has(a, "eligible") == args_has(a, "ineligible"))
+		return cmd_usage_error("app eligibility needs --eligible or "
+		    "--ineligible");
+	if (!args_has(a, "reason"))
+		return cmd_usage_error("app eligibility needs --reason");
+	body = json_pack("{s:s,s:s}", "verdict", args_has(a, "eligible") ?
+	    "eligible" : "ineligible", "reason", args_get(a, "reason"));
+	r = client_call_on("POST", "/v1/applications/", a->argv[0],
+	    "/eligibility", body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Application %s is %s (eligibility overruled: %s).\n",
+	    out_str(r, "reference"), out_str(r, "state"),
+	    out_str(r, "eligibility"));
 	json_decref(r);
 	return CMD_OK;
 }

@@ -1,12 +1,50 @@
 /*
- * cmd-round.c: grantctl round create|edit|list|show|open|close|assess|
- * rank|decide|sla|archive
+ * cmd-round.c: grantctl round create|edit|list|show|recheck|open|close|
+ * assess|rank|decide|sla|archive
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "grantctl.h"
+
+/*
+ * The eligibility rules and the score scale, as given, into body; the
+ * daemon checks the values. CMD_USAGE when two options contradict.
+ */
+static int
+cmd_round_rules(struct args *a, json_t *body)
+{
+	static const struct { const char *opt, *key; } map[] = {
+		{ "org-types", "org_types" }, { "area", "areas" },
+		{ "min-award", "min_award" }, { "award-gap", "award_gap_months" },
+		{ "scale", "scale" }, { "moderation-spread", "moderation_spread" },
+		{ "decision-days", "decision_days" },
+		{ "min-per-priority", "min_per_priority" },
+	};
+	size_t	i;
+
+	if (args_has(a, "one-per-org") && args_has(a, "many-per-org"))
+		return cmd_usage_error("give --one-per-org or --many-per-org, "
+		    "not both");
+	if (args_has(a, "scoring") && args_has(a, "no-scoring"))
+		return cmd_usage_error("give --scoring or --no-scoring, not "
+		    "both");
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (args_has(a, map[i].opt))
+			json_object_set_new(body, map[i].key,
+			    json_string(args_get(a, map[i].opt)));
+	if (args_has(a, "one-per-org") || args_has(a, "many-per-org"))
+		json_object_set_new(body, "one_per_org",
+		    json_boolean(args_has(a, "one-per-org")));
+	if (args_has(a, "scoring") || args_has(a, "no-scoring"))
+		json_object_set_new(body, "scoring",
+		    json_boolean(args_has(a, "scoring")));
+	if (args_has(a, "descriptor"))
+		json_object_set_new(body, "descriptors",
+		    args_list(a, "descriptor"));
+	return CMD_OK;
+}
 
 int
 cmd_round_create(struct args *a)
@@ -32,6 +70,10 @@ cmd_round_create(struct args *a)
 	if (args_has(a, "max-award"))
 		json_object_set_new(body, "max_award",
 		    json_string(args_get(a, "max-award")));
+	if (cmd_round_rules(a, body) != CMD_OK) {
+		json_decref(body);
+		return CMD_USAGE;
+	}
 	r = client_call("POST", "/v1/rounds", body);
 	json_decref(body);
 	if (r == NULL)
@@ -65,6 +107,10 @@ cmd_round_edit(struct args *a)
 		json_object_set_new(body, "priorities", args_list(a, "priority"));
 	if (args_has(a, "criterion"))
 		json_object_set_new(body, "criteria", args_list(a, "criterion"));
+	if (cmd_round_rules(a, body) != CMD_OK) {
+		json_decref(body);
+		return CMD_USAGE;
+	}
 	if (json_object_size(body) == 0) {
 		json_decref(body);
 		return cmd_usage_error("round edit needs something to change");
@@ -110,6 +156,79 @@ cmd_round_list(struct args *a)
 	return CMD_OK;
 }
 
+/* Items of a list of strings joined with ", ". */
+static char *
+cmd_round_joined(json_t *list)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	json_t		*x;
+	size_t		 i;
+
+	strbuf_add(&b, "", 0);
+	json_array_foreach(list, i, x) {
+		if (i > 0)
+			strbuf_add(&b, ", ", 2);
+		if (json_is_string(x))
+			strbuf_add(&b, json_string_value(x),
+			    json_string_length(x));
+	}
+	return b.s;
+}
+
+static void
+cmd_round_show_rules(json_t *r)
+{
+	char	*s, m[MONEY_BUFLEN], line[128];
+	json_int_t gap = json_integer_value(json_object_get(r,
+	    "award_gap_months"));
+
+	printf("\nWho can apply:\n");
+	s = cmd_round_joined(json_object_get(r, "org_types"));
+	out_field("  groups", json_array_size(json_object_get(r,
+	    "org_types")) == 5 ? "any kind (charity, cio, cic, company, group)"
+	    : s);
+	free(s);
+	out_field("  area", json_is_string(json_object_get(r, "areas")) ?
+	    out_str(r, "areas") : "anywhere");
+	out_field("  min award", json_is_integer(json_object_get(r,
+	    "min_award")) ? out_money(r, "min_award", m, sizeof m) :
+	    "none (the fund's, if it has one)");
+	out_field("  per group", json_is_true(json_object_get(r,
+	    "one_per_org")) ? "one live application per organisation" :
+	    "many applications per organisation");
+	if (gap > 0)
+		snprintf(line, sizeof line, "no award from this fund in the "
+		    "last %lld months", (long long)gap);
+	out_field("  award gap", gap > 0 ? line : "none");
+}
+
+static void
+cmd_round_show_scoring(json_t *r)
+{
+	json_t	*x;
+	size_t	 i;
+	char	 line[64];
+
+	printf("\nHow applications are judged:\n");
+	if (!json_is_true(json_object_get(r, "scoring")))
+		out_field("  scoring", "none: an officer decides directly");
+	else {
+		snprintf(line, sizeof line, "0 to %s", out_str(r, "scale_max"));
+		out_field("  scale", line);
+		json_array_foreach(json_object_get(r, "descriptors"), i, x) {
+			snprintf(line, sizeof line, "    %zu", i);
+			out_field(line, json_string_value(x));
+		}
+		out_field("  moderation", out_str(r, "moderation_spread"));
+		out_field("  per priority", out_str(r, "min_per_priority"));
+	}
+	if (json_is_integer(json_object_get(r, "decision_days"))) {
+		snprintf(line, sizeof line, "within %s working days of receipt",
+		    out_str(r, "decision_days"));
+		out_field("  decision", line);
+	}
+}
+
 int
 cmd_round_show(struct args *a)
 {
@@ -146,6 +265,40 @@ cmd_round_show(struct args *a)
 		printf("  (none published)\n");
 	json_array_foreach(json_object_get(r, "criteria"), i, x)
 		printf("  %3s%%  %s\n", out_str(x, "weight"), out_str(x, "name"));
+	cmd_round_show_rules(r);
+	cmd_round_show_scoring(r);
+	json_decref(r);
+	return CMD_OK;
+}
+
+/* Rerun the eligibility rules; say what moved, and why. */
+int
+cmd_round_recheck(struct args *a)
+{
+	json_t	*body = json_object(), *r, *x, *why;
+	size_t	 i, j, moved = 0;
+
+	r = client_call_on("POST", "/v1/rounds/", a->argv[0], "/recheck",
+	    body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	json_array_foreach(json_object_get(r, "changes"), i, x) {
+		if (json_is_string(json_object_get(x, "note")))
+			printf("%s: %s (%s)\n", out_str(x, "reference"),
+			    out_str(x, "from"), out_str(x, "note"));
+		else {
+			printf("%s: %s -> %s\n", out_str(x, "reference"),
+			    out_str(x, "from"), out_str(x, "to"));
+			moved++;
+		}
+		json_array_foreach(json_object_get(x, "reasons"), j, why)
+			printf("  - %s\n", out_escape(json_string_value(why), 0));
+	}
+	printf("%zu of %s applications checked in %s changed state.\n", moved,
+	    out_str(r, "checked"), out_str(r, "round"));
 	json_decref(r);
 	return CMD_OK;
 }

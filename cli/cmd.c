@@ -36,19 +36,41 @@ static const struct cmd_entry cmd_table[] = {
 
 	{ "round", "create", "FUND --title TITLE --opens DATE "
 	    "(--closes DATE | --rolling) --budget AMOUNT [--max-award AMOUNT] "
-	    "[--priority TEXT]... [--criterion NAME:WEIGHT]...",
+	    "[--priority TEXT]... [--criterion NAME:WEIGHT]... " "[--org-types LIST] [--area LIST] [--min-award AMOUNT] "
+	    "[--one-per-org | --many-per-org] [--award-gap MONTHS] "
+	    "[--scale N [--descriptor TEXT]...] [--moderation-spread N] "
+	    "[--scoring | --no-scoring] [--decision-days N] "
+	    "[--min-per-priority N]",
 	    "title=,opens=,closes=,budget=,rolling,max-award=,priority=*,"
-	    "criterion=*", 1, 1,
+	    "criterion=*," "org-types=,area=,min-award=,one-per-org,many-per-org,award-gap=,"
+	    "scale=,descriptor=*,moderation-spread=,scoring,no-scoring,"
+	    "decision-days=,min-per-priority=", 1, 1,
 	    "Create a draft round of a fund and print its code. Dates are UK "
-	    "time (YYYY-MM-DD [HH:MM]); criteria weights must add up to 100.",
+	    "time (YYYY-MM-DD [HH:MM]); criteria weights must add up to 100. "
+	    "Who can apply: --org-types from charity, cio, cic, company, group "
+	    "(default all); --area postcode districts and ranges such as "
+	    "OL1-OL16,M35 (default anywhere); --min-award; one live "
+	    "application per organisation (default) or many; --award-gap: no "
+	    "award from the fund in that many months. Scoring: 0 to --scale "
+	    "(default 4), one --descriptor per point from 0; --no-scoring for "
+	    "a round an officer decides directly.",
 	    cmd_round_create },
 	{ "round", "edit", "ROUND [--title TITLE] [--opens DATE] [--closes DATE | "
 	    "--rolling] [--budget AMOUNT] [--max-award AMOUNT] [--priority "
-	    "TEXT]... [--criterion NAME:WEIGHT]...",
+	    "TEXT]... [--criterion NAME:WEIGHT]... " "[--org-types LIST] [--area LIST] [--min-award AMOUNT] "
+	    "[--one-per-org | --many-per-org] [--award-gap MONTHS] "
+	    "[--scale N [--descriptor TEXT]...] [--moderation-spread N] "
+	    "[--scoring | --no-scoring] [--decision-days N] "
+	    "[--min-per-priority N]",
 	    "title=,opens=,closes=,budget=,rolling,max-award=,priority=*,"
-	    "criterion=*", 1, 1,
-	    "Change a draft round. What you leave out stays; --priority or "
-	    "--criterion replace the whole list.", cmd_round_edit },
+	    "criterion=*," "org-types=,area=,min-award=,one-per-org,many-per-org,award-gap=,"
+	    "scale=,descriptor=*,moderation-spread=,scoring,no-scoring,"
+	    "decision-days=,min-per-priority=", 1, 1,
+	    "Change a draft round. What you leave out stays; --priority, "
+	    "--criterion or --descriptor replace the whole list. On an open "
+	    "round only who can apply changes (--org-types, --area, "
+	    "--min-award, --one-per-org, --many-per-org, --award-gap); then "
+	    "run round recheck.", cmd_round_edit },
 	{ "round", "list", "[--fund CODE] [--state STATE]", "fund=,state=", 0, 0,
 	    "List rounds, optionally of one fund or in one state.",
 	    cmd_round_list },
@@ -56,6 +78,11 @@ static const struct cmd_entry cmd_table[] = {
 	    "Show a round: dates, budget, committed and paid, priorities, "
 	    "criteria, and applications with the total requested.",
 	    cmd_round_show },
+	{ "round", "recheck", "ROUND", "", 1, 1,
+	    "Run the eligibility rules again on every live application of the "
+	    "round, move those whose result changed, and list them. No letter "
+	    "is sent; applications an officer overruled keep it.",
+	    cmd_round_recheck },
 	{ "round", "open", "ROUND", "", 1, 1,
 	    "Open a draft round for applications.", cmd_round_open },
 	{ "round", "close", "ROUND", "", 1, 1,
@@ -87,6 +114,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "attachments and its email thread.", cmd_app_show },
 	{ "app", "withdraw", "REF --reason TEXT", "reason=", 1, 1,
 	    "Withdraw an application, with the reason.", cmd_app_withdraw },
+	{ "app", "eligibility", "REF (--eligible | --ineligible) --reason TEXT",
+	    "eligible,ineligible,reason=", 1, 1,
+	    "Overrule the eligibility rules on an application, with the "
+	    "reason. --ineligible sends the group the ineligible letter with "
+	    "your reason; --eligible on an ineligible application tells the "
+	    "group it is being considered after all.", cmd_app_eligibility },
 	{ "app", "decide", "REF --award [--amount AMOUNT] [--conditions TEXT] "
 	    "| --decline --reason TEXT | --waitlist",
 	    "award,amount=,conditions=,decline,reason=,waitlist", 1, 1,

@@ -41,6 +41,8 @@ static const struct state_move application_moves[] = {
 	/* the rules rerun, or an officer overrules them */
 	{ "eligible", "ineligible" }, { "ineligible", "eligible" },
 	{ "shortlisted", "ineligible" },
+	/* ... and find an amount outside a range the officer changed */
+	{ "eligible", "incomplete" }, { "ineligible", "incomplete" },
 	/* a round without scoring (Fast Grants) is decided directly */
 	{ "eligible", "approved" }, { "eligible", "declined" },
 	{ "eligible", "waitlisted" }, { NULL, NULL }

@@ -60,6 +60,23 @@ api_app_decide(struct api_req *r)
 	    &e);
 }
 
+/* POST /v1/applications/REF/eligibility {"verdict", "reason"} */
+static void
+api_app_eligibility(struct api_req *r)
+{
+	struct dom_err	e;
+	char		state[16];
+
+	if (elig_override(r->user_name, r->parts[2], api_str(r, "verdict"),
+	    api_text(r, "reason", CHECK_TEXT_MAX), state, sizeof state,
+	    &e) == -1)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, json_pack("{s:s,s:s,s:s}", "reference",
+		    r->parts[2], "state", state, "eligibility",
+		    api_str(r, "verdict")));
+}
+
 const struct api_route api_app_routes[] = {
 	{ "GET", "/v1/applications", ROLE_OFFICER | ROLE_ASSESSOR |
 	    ROLE_FINANCE, api_app_list },
@@ -67,5 +84,7 @@ const struct api_route api_app_routes[] = {
 	    ROLE_FINANCE, api_app_show },
 	{ "POST", "/v1/applications/*/withdraw", ROLE_OFFICER, api_app_withdraw },
 	{ "POST", "/v1/applications/*/decide", ROLE_OFFICER, api_app_decide },
+	{ "POST", "/v1/applications/*/eligibility", ROLE_OFFICER,
+	    api_app_eligibility },
 	{ NULL, NULL, 0, NULL }
 };

@@ -115,6 +115,15 @@ api_round_sla(struct api_req *r)
 	api_result(r, 200, decide_sla(r->parts[2], &e), &e);
 }
 
+/* POST /v1/rounds/CODE/recheck: the rules again on every live application. */
+static void
+api_round_recheck(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, elig_recheck(r->user_name, r->parts[2], &e), &e);
+}
+
 const struct api_route api_round_routes[] = {
 	{ "POST", "/v1/rounds/*", ROLE_OFFICER, api_round_edit },
 	{ "GET", "/v1/rounds", ROLE_ANY, api_round_list },
@@ -124,5 +133,6 @@ const struct api_route api_round_routes[] = {
 	{ "GET", "/v1/rounds/*/ranking", ROLE_OFFICER, api_round_ranking },
 	{ "POST", "/v1/rounds/*/decide", ROLE_OFFICER, api_round_decide },
 	{ "GET", "/v1/rounds/*/sla", ROLE_OFFICER, api_round_sla },
+	{ "POST", "/v1/rounds/*/recheck", ROLE_OFFICER, api_round_recheck },
 	{ NULL, NULL, 0, NULL }
 };

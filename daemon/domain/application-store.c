@@ -96,8 +96,9 @@ app_show(const char *ref, struct dom_err *e)
 	}
 	id = json_integer_value(json_object_get(app, "id"));
 	json_object_del(app, "id");
-	extra = db_query_row("SELECT fields, problems, reason FROM applications "
-	    "WHERE id = ?", "i", (int64_t)id);
+	extra = db_query_row("SELECT fields, problems, reason, "
+	    "eligibility_override, override_reason, override_by, override_at "
+	    "FROM applications WHERE id = ?", "i", (int64_t)id);
 	thread = app_thread(id, ref);
 	att = db_query("SELECT t.filename, t.content_type, t.size, t.sha256, "
 	    "t.refused, t.refused_reason FROM attachments t JOIN mail_in m ON "
@@ -109,6 +110,13 @@ app_show(const char *ref, struct dom_err *e)
 	app_take_unrecognised(app);
 	app_set_json(app, "problems", extra);
 	json_object_set(app, "reason", json_object_get(extra, "reason"));
+	/* An officer's overrule of the eligibility rules, or null. */
+	json_object_set_new(app, "override", json_is_string(json_object_get(
+	    extra, "eligibility_override")) ? json_pack("{s:O,s:O,s:O,s:O}",
+	    "verdict", json_object_get(extra, "eligibility_override"), "reason",
+	    json_object_get(extra, "override_reason"), "by",
+	    json_object_get(extra, "override_by"), "at",
+	    json_object_get(extra, "override_at")) : json_null());
 	json_object_set_new(app, "thread", thread);
 	json_object_set_new(app, "attachments", att);
 	json_decref(extra);

@@ -16,12 +16,6 @@
 
 #define APP_DECISION_DAYS 28	/* after the round closes (or the mail, if rolling) */
 
-/* The five kinds of group a fund may grant to (form.c's names). */
-static const char *app_eligible_types[] = {
-	"registered charity", "cio", "cic", "company", "unincorporated group",
-	NULL
-};
-
 static const struct {
 	const char	*key, *label;
 } app_labels[] = {
@@ -101,23 +95,6 @@ app_understood(json_t *fields)
 	return list;
 }
 
-/* Not a kind of group the fund grants to: the reason, else NULL. */
-static const char *
-app_ineligible(json_t *fields)
-{
-	const char	*type = app_field(fields, "org_type");
-	const char	**t;
-
-	if (type == NULL)
-		return NULL;
-	for (t = app_eligible_types; *t != NULL; t++)
-		if (strcasecmp(type, *t) == 0)
-			return NULL;
-	return "grants go to groups and organisations (a registered "
-	    "charity, CIO, CIC, company or unincorporated community group), "
-	    "not to individuals or businesses run for profit.";
-}
-
 /*
  * The officer with the fewest live applications becomes the named
  * contact; with no officers yet, the fund's own address stands in.
@@ -151,6 +128,20 @@ app_decision_target(json_t *vars, const char *received_at, int days)
 	free(cal);
 	json_object_set_new(vars, "decision_date", json_string(workday_format(
 	    day, d, sizeof d)));
+}
+
+/* The reasons, kept a line each in applications.reason, as a list. */
+static void
+app_set_reasons(json_t *vars, const char *reason)
+{
+	json_t	*list = json_array();
+	char	*copy = xstrdup(reason), *p = copy, *line;
+
+	while ((line = strsep(&p, "\n")) != NULL)
+		if (*line != '\0')
+			json_array_append_new(list, json_string(line));
+	free(copy);
+	json_object_set_new(vars, "reasons", list);
 }
 
 /* The letter's values: who, what, which round, who to talk to, when. */
@@ -221,8 +212,10 @@ app_letter_vars(long long app_id)
 	app_set_understood(vars, fields, 0);
 	json_object_set_new(vars, "problems", json_loads(S("problems"), 0,
 	    NULL));
-	if (S("reason"))
+	if (S("reason")) {
 		json_object_set_new(vars, "reason", json_string(S("reason")));
+		app_set_reasons(vars, S("reason"));
+	}
 #undef S
 	json_decref(fields);
 	json_decref(a);
@@ -275,37 +268,50 @@ app_set_understood(json_t *vars, json_t *fields, long long round_id)
 	return 0;
 }
 
+/* {verdict, reason}: an officer's overrule (nulls if none); NULL on error. */
+static json_t *
+app_override(long long app_id)
+{
+	return db_query_row("SELECT eligibility_override AS verdict, "
+	    "override_reason AS reason FROM applications WHERE id = ?", "i",
+	    (int64_t)app_id);
+}
+
 /*
- * Check fields against the round and settle the application's state:
- * ineligible (with the reason), incomplete (with the list) or eligible.
- * Writes the state, the fields as understood, and an audit row.
+ * Check fields against the round's rules (eligibility.c) and settle the
+ * application's state: ineligible (with every reason), incomplete (with
+ * the list) or eligible. Writes the state, the fields as understood, and
+ * an audit row.
  */
 int
 app_assess(long long app_id, long long round_id, const char *reference,
     json_t *fields, const char *from_state, char *state, size_t statelen)
 {
-	struct form_rules	 rules;
-	json_t			*prio = NULL, *problems;
-	const char		*why;
+	struct elig_verdict	 v;
+	json_t			*ov;
 	char			*ftext, *ptext;
 	long long		 rc;
 
-	if (app_rules(round_id, &rules, &prio) == -1)
+	if ((ov = app_override(app_id)) == NULL || json_is_null(ov)) {
+		json_decref(ov);
 		return -1;
-	problems = form_problems(fields, &rules);
-	json_decref(prio);
-	why = app_ineligible(fields);
-	snprintf(state, statelen, "%s", why != NULL ? "ineligible" :
-	    json_array_size(problems) > 0 ? "incomplete" : "eligible");
+	}
+	rc = elig_judge(app_id, round_id, fields, json_string_value(
+	    json_object_get(ov, "verdict")), json_string_value(
+	    json_object_get(ov, "reason")), &v);
+	json_decref(ov);
+	if (rc == -1)
+		return -1;
+	snprintf(state, statelen, "%s", v.state);
 	ftext = json_dumps(fields, JSON_COMPACT);
-	ptext = json_dumps(problems, JSON_COMPACT);
+	ptext = json_dumps(v.problems, JSON_COMPACT);
 	/* The columns are for lists; the full answers are in fields. */
 	rc = db_exec("UPDATE applications SET state = ?, fields = ?, "
-	    "problems = ?, reason = ?, contact_name = LEFT(?, 200), "
-	    "organisation = LEFT(?, 200), project_title = LEFT(?, 200), "
+	    "problems = ?, reason = ?, org_key = ?, contact_name = LEFT(?, "
+	    "200), organisation = LEFT(?, 200), project_title = LEFT(?, 200), "
 	    "amount_requested = ?, updated_at = "
-	    "UTC_TIMESTAMP(6) WHERE id = ?", "sssssssii", state, ftext, ptext,
-	    why, app_field(fields, "contact_name"),
+	    "UTC_TIMESTAMP(6) WHERE id = ?", "ssssssssii", state, ftext, ptext,
+	    v.reason, v.org_key, app_field(fields, "contact_name"),
 	    app_field(fields, "organisation"), app_field(fields,
 	    "project_title"), (int64_t)(json_is_integer(json_object_get(fields,
 	    "amount_pence")) ? json_integer_value(json_object_get(fields,
@@ -313,12 +319,14 @@ app_assess(long long app_id, long long round_id, const char *reference,
 	free(ftext);
 	free(ptext);
 	if (rc != 1) {
-		json_decref(problems);
+		elig_verdict_free(&v);
 		return -1;
 	}
-	rc = audit_append("grantd", "application.state", reference, json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t)app_id, "from",
-	    from_state, "to", state, "problems", problems));
-	json_decref(problems);
+	rc = audit_append("grantd", "application.state", reference,
+	    json_pack("{s:I,s:s,s:s,s:O,s:O}", "id", (json_int_t)app_id,
+	    "from", from_state, "to", state, "problems", v.problems,
+	    "reasons", v.reasons));
+	elig_verdict_free(&v);
 	return rc == -1 ? -1 : 0;
 }
 

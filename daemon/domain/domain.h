@@ -75,12 +75,23 @@ json_t		*fund_targets(const char *);
 
 /* round.c */
 #define ROUND_CODE_LEN	33
+#define ROUND_KINDS_LEN	201	/* rounds.org_types */
+#define ROUND_AREAS_LEN	1001	/* rounds.areas */
+struct round_rules {		/* who may apply, and how they are judged */
+	char		 org_types[ROUND_KINDS_LEN];	/* "": any kind */
+	char		 areas[ROUND_AREAS_LEN];	/* "": anywhere */
+	int		 has_min, one_per_org, award_gap_months;
+	int64_t		 min;
+	int		 scale_max, moderation_spread, scoring;
+	int		 has_decision_days, decision_days, min_per_priority;
+};
 struct round {
 	long long	 id;
 	char		 code[ROUND_CODE_LEN], fund[17], title[201], state[17];
 	time_t		 opens, closes;
 	int		 has_closes, rolling, has_max;
 	int64_t		 budget, max_award, committed;
+	struct round_rules rules;
 };
 struct round_spec {		/* a round as a request describes it */
 	const char	*fund, *title;
@@ -89,11 +100,14 @@ struct round_spec {		/* a round as a request describes it */
 	int64_t		 budget, max;
 	json_t		*priorities;	/* [text] */
 	json_t		*criteria;	/* [{name, weight}] */
+	struct round_rules rules;
+	json_t		*descriptors;	/* [text], one per point from 0 */
 };
 int		 round_spec_read(json_t *, struct round_spec *, struct dom_err *);
 void		 round_spec_free(struct round_spec *);
 int		 round_get(const char *, int, struct round *, struct dom_err *);
 json_t		*round_priorities(long long);
+int		 round_letter_vars(long long, json_t *);
 json_t		*round_show(const char *, struct dom_err *);
 json_t		*round_list(const char *, const char *, struct dom_err *);
 int		 round_create(const char *, json_t *, char [ROUND_CODE_LEN],
@@ -131,6 +145,30 @@ json_t		*app_letter_vars(long long);
 json_t		*app_understood(json_t *);
 int		 app_set_understood(json_t *, json_t *, long long);
 long long	 app_officer(long long);
+
+/* eligibility.c */
+struct elig_verdict {
+	char		 state[16];	/* eligible, incomplete or ineligible */
+	json_t		*problems;	/* what the group must answer or mend */
+	json_t		*reasons;	/* why ineligible, each to the group */
+	char		*reason;	/* the reasons a line each, or NULL */
+	char		*org_key;	/* applications.org_key, or NULL */
+};
+int		 elig_areas_parse(const char *, char *, size_t, char *, size_t);
+int		 elig_area_match(const char *, const char *);
+char		*elig_areas_plain(const char *);
+int		 elig_kinds_parse(const char *, char *, size_t, char *, size_t);
+json_t		*elig_kinds_names(const char *);
+char		*elig_kinds_plain(const char *);
+char		*elig_fold_name(const char *);
+char		*elig_org_key(json_t *);
+json_t		*elig_failures(long long, long long, json_t *, const char *);
+int		 elig_judge(long long, long long, json_t *, const char *,
+		     const char *, struct elig_verdict *);
+void		 elig_verdict_free(struct elig_verdict *);
+json_t		*elig_recheck(const char *, const char *, struct dom_err *);
+int		 elig_override(const char *, const char *, const char *,
+		     const char *, char *, size_t, struct dom_err *);
 
 /* application-store.c */
 json_t		*app_list(const char *, const char *, struct dom_err *);

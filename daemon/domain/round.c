@@ -4,6 +4,7 @@
  * decided → archived. Every rule about a round lives here, for the API,
  * the intake and the timers alike.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,23 @@
 #define ROUND_SELECT \
 	"SELECT r.id, r.code, f.code AS fund, r.title, r.state, r.opens_at, " \
 	"r.closes_at, r.rolling, r.budget, r.max_award, r.committed, r.paid, " \
-	"r.budget - r.committed AS uncommitted, r.created_at FROM rounds r " \
+	"r.budget - r.committed AS uncommitted, r.created_at, r.org_types, " \
+	"r.areas, r.min_award, r.one_per_org, r.award_gap_months, " \
+	"r.scale_max, r.scale_labels, r.moderation_spread, r.scoring, " \
+	"r.decision_days, r.min_per_priority, f.min_award AS fund_min_award " \
+	"FROM rounds r " \
 	"JOIN funds f ON f.id = r.fund_id "
+
+/* What an officer may change on a round that is already open. */
+static const char *round_open_keys[] = {
+	"org_types", "areas", "min_award", "one_per_org", "award_gap_months",
+	NULL
+};
+
+/* Each point of the default scale, from 0. */
+static const char *round_default_labels[] = {
+	"Not met", "Poorly met", "Partly met", "Well met", "Fully met", NULL
+};
 
 static int
 round_not_found(struct dom_err *e, const char *code)
@@ -141,12 +157,174 @@ round_dates_read(json_t *in, struct round_spec *s, struct dom_err *e)
 	return 0;
 }
 
+/* A whole number, typed ("12") or sent as one; dflt when absent. */
+static int
+round_int(json_t *in, const char *key, const char *opt, int min, int max,
+    int dflt, int *out, struct dom_err *e)
+{
+	json_t		*v = json_object_get(in, key);
+	const char	*p = json_string_value(v);
+	char		*end;
+	long long	 n = (long long)min - 1;	/* not a number: refused */
+
+	*out = dflt;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (p != NULL && isdigit((unsigned char)*p)) {
+		n = strtoll(p, &end, 10);
+		if (*end != '\0')
+			n = (long long)min - 1;
+	}
+	if (n < min || n > max)
+		return dom_fail(e, DOM_BAD, "%s must be a whole number from %d "
+		    "to %d", opt, min, max);
+	*out = (int)n;
+	return 1;
+}
+
+/* true/false, or 1/0; dflt when absent. */
+static int
+round_bool(json_t *in, const char *key, int dflt)
+{
+	json_t	*v = json_object_get(in, key);
+
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	return dflt;
+}
+
+/* The kinds of group: "charity,cio" or ["charity", "cio"]. */
+static int
+round_kinds_read(json_t *v, struct round_rules *r, struct dom_err *e)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	json_t		*x;
+	size_t		 i;
+	char		 err[GRANT_ERRLEN];
+	int		 rc;
+
+	*r->org_types = '\0';
+	if (v == NULL || json_is_null(v))
+		return 0;
+	strbuf_add(&b, "", 0);
+	if (json_is_string(v))
+		strbuf_add(&b, json_string_value(v), json_string_length(v));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, x) {
+			if (!json_is_string(x)) {
+				free(b.s);
+				return dom_fail(e, DOM_BAD, "--org-types: give "
+				    "the kinds of group as text");
+			}
+			strbuf_add(&b, ",", i > 0);
+			strbuf_add(&b, json_string_value(x),
+			    json_string_length(x));
+		}
+	rc = elig_kinds_parse(b.s, r->org_types, sizeof r->org_types, err,
+	    sizeof err);
+	free(b.s);
+	if (rc == -1)
+		return dom_fail(e, DOM_BAD, "--org-types: %s", err);
+	/* All five is no rule at all. */
+	if (json_array_size(x = elig_kinds_names(r->org_types)) == 5)
+		*r->org_types = '\0';
+	json_decref(x);
+	return 0;
+}
+
+static int
+round_areas_read(json_t *v, struct round_rules *r, struct dom_err *e)
+{
+	char	err[GRANT_ERRLEN];
+
+	*r->areas = '\0';
+	if (v == NULL || json_is_null(v) || (json_is_string(v) &&
+	    (*json_string_value(v) == '\0' ||
+	    strcasecmp(json_string_value(v), "anywhere") == 0)))
+		return 0;
+	if (!json_is_string(v))
+		return dom_fail(e, DOM_BAD, "--area: give postcode districts "
+		    "like OL1-OL16,M35");
+	if (elig_areas_parse(json_string_value(v), r->areas, sizeof r->areas,
+	    err, sizeof err) == -1)
+		return dom_fail(e, DOM_BAD, "--area: %s", err);
+	return 0;
+}
+
+/* One descriptor a point, from 0; the default five for a scale of 4. */
+static int
+round_descriptors_read(json_t *v, int scale, json_t **out,
+    struct dom_err *e)
+{
+	json_t	*x;
+	size_t	 i;
+
+	*out = json_array();
+	if (v == NULL || json_is_null(v) || (json_is_array(v) &&
+	    json_array_size(v) == 0)) {
+		if (scale != 4)
+			return dom_fail(e, DOM_BAD, "a scale of 0 to %d needs "
+			    "%d descriptors (--descriptor, one for each point "
+			    "from 0)", scale, scale + 1);
+		for (i = 0; round_default_labels[i] != NULL; i++)
+			json_array_append_new(*out,
+			    json_string(round_default_labels[i]));
+		return 0;
+	}
+	if (!json_is_array(v) || json_array_size(v) != (size_t)scale + 1)
+		return dom_fail(e, DOM_BAD, "a scale of 0 to %d needs %d "
+		    "descriptors (--descriptor, one for each point from 0); "
+		    "%zu given", scale, scale + 1, json_is_array(v) ?
+		    json_array_size(v) : 0);
+	json_array_foreach(v, i, x) {
+		if (!json_is_string(x) || *json_string_value(x) == '\0' ||
+		    strlen(json_string_value(x)) > CHECK_NAME_MAX)
+			return dom_fail(e, DOM_BAD, "descriptor %zu (for %zu "
+			    "points) must be text of up to 200 characters", i + 1,
+			    i);
+		json_array_append(*out, x);
+	}
+	return 0;
+}
+
+/* Who may apply and how applications are judged. */
+static int
+round_rules_read(json_t *in, struct round_spec *s, struct dom_err *e)
+{
+	struct round_rules	*r = &s->rules;
+
+	if (round_kinds_read(json_object_get(in, "org_types"), r, e) == -1 ||
+	    round_areas_read(json_object_get(in, "areas"), r, e) == -1 ||
+	    (r->has_min = dom_money(in, "min_award", 0, &r->min, e)) == -1 ||
+	    round_int(in, "award_gap_months", "--award-gap", 0, 120, 0,
+	    &r->award_gap_months, e) == -1 ||
+	    round_int(in, "scale", "--scale", 1, 10, 4, &r->scale_max, e) == -1 ||
+	    round_int(in, "moderation_spread", "--moderation-spread", 1,
+	    r->scale_max, r->scale_max < 2 ? r->scale_max : 2,
+	    &r->moderation_spread, e) == -1 ||
+	    (r->has_decision_days = round_int(in, "decision_days",
+	    "--decision-days", 1, 260, 0, &r->decision_days, e)) == -1 ||
+	    round_int(in, "min_per_priority", "--min-per-priority", 0, 1000, 0,
+	    &r->min_per_priority, e) == -1)
+		return -1;
+	r->one_per_org = round_bool(in, "one_per_org", 1);
+	r->scoring = round_bool(in, "scoring", 1);
+	/* The minimum is checked against the maximum in round_fund_allows(). */
+	return round_descriptors_read(json_object_get(in, "descriptors"),
+	    r->scale_max, &s->descriptors, e);
+}
+
 void
 round_spec_free(struct round_spec *s)
 {
 	json_decref(s->priorities);
 	json_decref(s->criteria);
-	s->priorities = s->criteria = NULL;
+	json_decref(s->descriptors);
+	s->priorities = s->criteria = s->descriptors = NULL;
 }
 
 /* A round as a request describes it, checked by the rules of any round. */
@@ -173,10 +351,11 @@ round_spec_read(json_t *in, struct round_spec *s, struct dom_err *e)
 	if (s->has_max && s->max == 0)
 		return dom_fail(e, DOM_BAD, "max_award must be more than £0.00");
 	if (round_priorities_read(json_object_get(in, "priorities"),
-	    &s->priorities, e) == -1)
+	    &s->priorities, e) == -1 ||
+	    round_criteria_read(json_object_get(in, "criteria"),
+	    &s->criteria, e) == -1)
 		return -1;
-	return round_criteria_read(json_object_get(in, "criteria"),
-	    &s->criteria, e);
+	return round_rules_read(in, s, e);
 }
 
 /* ---- reading rounds ---- */
@@ -206,6 +385,58 @@ round_from_row(json_t *row, struct round *r)
 	r->has_max = json_is_integer(json_object_get(row, "max_award"));
 	r->max_award = json_integer_value(json_object_get(row, "max_award"));
 	r->committed = json_integer_value(json_object_get(row, "committed"));
+	snprintf(r->rules.org_types, sizeof r->rules.org_types, "%s",
+	    json_is_string(json_object_get(row, "org_types")) ?
+	    json_string_value(json_object_get(row, "org_types")) : "");
+	snprintf(r->rules.areas, sizeof r->rules.areas, "%s",
+	    json_is_string(json_object_get(row, "areas")) ?
+	    json_string_value(json_object_get(row, "areas")) : "");
+	r->rules.has_min = json_is_integer(json_object_get(row, "min_award"));
+	r->rules.min = json_integer_value(json_object_get(row, "min_award"));
+	r->rules.one_per_org = json_integer_value(json_object_get(row,
+	    "one_per_org")) != 0;
+#define I(k) (int)json_integer_value(json_object_get(row, k))
+	r->rules.award_gap_months = I("award_gap_months");
+	r->rules.scale_max = I("scale_max");
+	r->rules.moderation_spread = I("moderation_spread");
+	r->rules.scoring = I("scoring") != 0;
+	r->rules.has_decision_days = json_is_integer(json_object_get(row,
+	    "decision_days"));
+	r->rules.decision_days = I("decision_days");
+	r->rules.min_per_priority = I("min_per_priority");
+#undef I
+}
+
+/* The scale's descriptors, kept as JSON text, as a list. */
+static json_t *
+round_labels(json_t *row)
+{
+	json_t	*list;
+
+	list = json_loads(json_is_string(json_object_get(row, "scale_labels")) ?
+	    json_string_value(json_object_get(row, "scale_labels")) : "[]", 0,
+	    NULL);
+	return json_is_array(list) ? list : json_array();
+}
+
+/*
+ * A round's row as the API gives it: kinds of group by the names
+ * officers use, the descriptors as a list, flags as true or false.
+ */
+static void
+round_tidy(json_t *v)
+{
+	json_t	*x = json_object_get(v, "org_types");
+
+	json_object_set_new(v, "org_types", elig_kinds_names(json_is_string(x) ?
+	    json_string_value(x) : NULL));
+	json_object_set_new(v, "descriptors", round_labels(v));
+	json_object_del(v, "scale_labels");
+	json_object_del(v, "fund_min_award");
+	json_object_set_new(v, "one_per_org", json_boolean(json_integer_value(
+	    json_object_get(v, "one_per_org"))));
+	json_object_set_new(v, "scoring", json_boolean(json_integer_value(
+	    json_object_get(v, "scoring"))));
 }
 
 /* The round called code, locked when for_update (inside a transaction). */
@@ -296,6 +527,7 @@ round_show(const char *code, struct dom_err *e)
 		goto fail;
 	json_object_update(round, list);
 	json_decref(list);
+	round_tidy(round);
 	return round;
 fail:
 	json_decref(round);
@@ -319,9 +551,109 @@ round_list(const char *fund, const char *state, struct dom_err *e)
 		dom_db_fail(e);
 		return NULL;
 	}
-	json_array_foreach(rows, i, v)
+	json_array_foreach(rows, i, v) {
 		json_object_del(v, "id");
+		round_tidy(v);
+	}
 	return rows;
+}
+
+/* "Groups in postcode districts OL1 to OL16 and M35", and the like. */
+static json_t *
+round_who(const struct round *r, int64_t fund_min)
+{
+	json_t	*list = json_array();
+	char	*p, *line, a[MONEY_BUFLEN], b[MONEY_BUFLEN];
+	int64_t	 min = r->rules.has_min ? r->rules.min : 0;
+
+	p = elig_kinds_plain(*r->rules.org_types ? r->rules.org_types : NULL);
+	p[0] = (char)toupper((unsigned char)p[0]);
+	xasprintf(&line, "%s.", p);
+	json_array_append_new(list, json_string(line));
+	free(line);
+	free(p);
+	if (*r->rules.areas) {
+		p = elig_areas_plain(r->rules.areas);
+		xasprintf(&line, "Groups in postcode districts %s.", p);
+		json_array_append_new(list, json_string(line));
+		free(line);
+		free(p);
+	}
+	if (!r->rules.has_min)
+		min = fund_min;
+	if (r->has_max && min > 0)
+		xasprintf(&line, "Requests from %s to %s.", money_format(min, a,
+		    sizeof a), money_format(r->max_award, b, sizeof b));
+	else if (r->has_max)
+		xasprintf(&line, "Requests of up to %s.", money_format(
+		    r->max_award, a, sizeof a));
+	else
+		line = NULL;
+	if (line != NULL)
+		json_array_append_new(list, json_string(line));
+	free(line);
+	if (r->rules.one_per_org)
+		json_array_append_new(list, json_string("One application from "
+		    "each organisation in this round."));
+	if (r->rules.award_gap_months > 0) {
+		xasprintf(&line, "No award from this fund to your organisation "
+		    "in the last %d months.", r->rules.award_gap_months);
+		json_array_append_new(list, json_string(line));
+		free(line);
+	}
+	return list;
+}
+
+/*
+ * What the application form tells a group of the round: who may apply
+ * ("who_can_apply"), and how they will be judged — "scoring", the
+ * criteria with their weights ("criteria_published", "criteria") and
+ * the scale with a descriptor for each point ("scale_max", "scale").
+ */
+int
+round_letter_vars(long long round_id, json_t *vars)
+{
+	struct round	 r;
+	json_t		*row, *crit, *list, *v;
+	size_t		 i;
+	char		 n[16];
+
+	row = db_query_row(ROUND_SELECT "WHERE r.id = ?", "i",
+	    (int64_t)round_id);
+	if (row == NULL || json_is_null(row)) {
+		json_decref(row);
+		return -1;
+	}
+	round_from_row(row, &r);
+	json_object_set_new(vars, "who_can_apply", round_who(&r,
+	    json_integer_value(json_object_get(row, "fund_min_award"))));
+	json_object_set_new(vars, "scoring", json_boolean(r.rules.scoring));
+	if ((crit = round_criteria(round_id)) == NULL) {
+		json_decref(row);
+		return -1;
+	}
+	list = json_array();
+	json_array_foreach(crit, i, v)
+		json_array_append_new(list, json_pack("{s:O,s:O}", "criterion",
+		    json_object_get(v, "name"), "weight", json_object_get(v,
+		    "weight")));
+	json_decref(crit);
+	json_object_set_new(vars, "criteria_published", json_boolean(
+	    json_array_size(list) > 0));
+	json_object_set_new(vars, "criteria", list);
+	snprintf(n, sizeof n, "%d", r.rules.scale_max);
+	json_object_set_new(vars, "scale_max", json_string(n));
+	list = json_array();
+	crit = round_labels(row);
+	json_array_foreach(crit, i, v) {
+		snprintf(n, sizeof n, "%d", (int)i);
+		json_array_append_new(list, json_pack("{s:s,s:O}", "score", n,
+		    "descriptor", v));
+	}
+	json_decref(crit);
+	json_object_set_new(vars, "scale", list);
+	json_decref(row);
+	return 0;
 }
 
 /* ---- changing rounds ---- */
@@ -378,6 +710,10 @@ round_fund_allows(struct round_spec *s, long long except_id,
 		s->max = fmax;
 		s->has_max = 1;
 	}
+	if (s->has_max && s->rules.has_min && s->rules.min > s->max)
+		return dom_fail(e, DOM_BAD, "the minimum award (%s) is more "
+		    "than the maximum (%s)", money_format(s->rules.min, a,
+		    sizeof a), money_format(s->max, b, sizeof b));
 	return 0;
 }
 
@@ -406,6 +742,28 @@ round_write_lists(long long id, const struct round_spec *s)
 	return 0;
 }
 
+/* The rules of who may apply and of scoring, into the round's row. */
+static int
+round_write_rules(long long id, const struct round_spec *s)
+{
+	const struct round_rules	*r = &s->rules;
+	char				*labels;
+	int				 rc;
+
+	labels = json_dumps(s->descriptors, JSON_COMPACT);
+	rc = db_exec("UPDATE rounds SET org_types = NULLIF(?, ''), areas = "
+	    "NULLIF(?, ''), min_award = IF(?, ?, NULL), one_per_org = ?, "
+	    "award_gap_months = ?, scale_max = ?, scale_labels = ?, "
+	    "moderation_spread = ?, scoring = ?, decision_days = IF(?, ?, "
+	    "NULL), min_per_priority = ? WHERE id = ?", "ssdidddsdddddi",
+	    r->org_types, r->areas, r->has_min, r->min, r->one_per_org,
+	    r->award_gap_months, r->scale_max, labels, r->moderation_spread,
+	    r->scoring, r->has_decision_days, r->decision_days,
+	    r->min_per_priority, (int64_t)id);
+	free(labels);
+	return rc == -1 ? -1 : 0;
+}
+
 /* Dates as DATETIME text, UTC, without the ISO 'Z'. */
 static void
 round_sql_dates(const struct round_spec *s, char opens[32], char closes[32])
@@ -421,7 +779,7 @@ round_create(const char *actor, json_t *in, char code[ROUND_CODE_LEN],
     struct dom_err *e)
 {
 	struct round_spec	 s;
-	long long		 fund_id;
+	long long		 fund_id, id;
 	int			 seq, rc = -1;
 	char			 opens[32], closes[32];
 
@@ -441,7 +799,8 @@ round_create(const char *actor, json_t *in, char code[ROUND_CODE_LEN],
 	    "?, ?, ?, ?, ?, ?, IF(?, ?, NULL))", "isddsssdidi", (int64_t)fund_id,
 	    code, date_year_local(s.opens), seq, s.title, opens,
 	    s.has_closes ? closes : NULL, s.rolling, s.budget, s.has_max,
-	    s.max) != 1 || round_write_lists(db_insert_id(), &s) == -1 ||
+	    s.max) != 1 || (id = db_insert_id()) <= 0 ||
+	    round_write_lists(id, &s) == -1 || round_write_rules(id, &s) == -1 ||
 	    audit_append(actor, "round.create", code, json_pack(
 	    "{s:s,s:s,s:I,s:O}", "fund", s.fund, "title", s.title, "budget",
 	    (json_int_t)s.budget, "criteria", s.criteria)) == -1 ||
@@ -453,6 +812,62 @@ round_create(const char *actor, json_t *in, char code[ROUND_CODE_LEN],
 out:
 	round_spec_free(&s);
 	return rc;
+}
+
+static void
+round_rules_as_request(const struct round_rules *r, json_t *req)
+{
+	if (*r->org_types)
+		json_object_set_new(req, "org_types",
+		    elig_kinds_names(r->org_types));
+	if (*r->areas)
+		json_object_set_new(req, "areas", json_string(r->areas));
+	if (r->has_min)
+		json_object_set_new(req, "min_award", json_integer(r->min));
+	json_object_set_new(req, "one_per_org", json_boolean(r->one_per_org));
+	json_object_set_new(req, "award_gap_months",
+	    json_integer(r->award_gap_months));
+	json_object_set_new(req, "scale", json_integer(r->scale_max));
+	json_object_set_new(req, "moderation_spread",
+	    json_integer(r->moderation_spread));
+	json_object_set_new(req, "scoring", json_boolean(r->scoring));
+	if (r->has_decision_days)
+		json_object_set_new(req, "decision_days",
+		    json_integer(r->decision_days));
+	json_object_set_new(req, "min_per_priority",
+	    json_integer(r->min_per_priority));
+}
+
+/*
+ * Only rules about who may apply change once a round is open: the dates,
+ * the money and how applications are scored were published with the
+ * form, but an officer who finds the area or the kinds of group set
+ * wrong must be able to mend them, then rerun the rules (round recheck).
+ */
+static int
+round_open_edit_allowed(const struct round *r, json_t *given,
+    struct dom_err *e)
+{
+	const char	*key, **k;
+	json_t		*v;
+
+	if (strcmp(r->state, "draft") == 0)
+		return 0;
+	if (strcmp(r->state, "open") != 0)
+		return dom_fail(e, DOM_CONFLICT, "round %s is %s; only a draft "
+		    "round can be changed, or the eligibility rules of an open "
+		    "one", r->code, r->state);
+	json_object_foreach(given, key, v) {
+		for (k = round_open_keys; *k != NULL; k++)
+			if (strcmp(key, *k) == 0)
+				break;
+		if (*k == NULL)
+			return dom_fail(e, DOM_CONFLICT, "round %s is open; only "
+			    "its eligibility rules (--org-types, --area, "
+			    "--min-award, --one-per-org or --many-per-org, "
+			    "--award-gap) can be changed now", r->code);
+	}
+	return 0;
 }
 
 /* The round's current values, as a create request would give them. */
@@ -474,10 +889,15 @@ round_as_request(const struct round *r)
 	if ((list = round_priorities(r->id)) == NULL ||
 	    json_object_set_new(req, "priorities", list) == -1 ||
 	    (list = round_criteria(r->id)) == NULL ||
-	    json_object_set_new(req, "criteria", list) == -1) {
+	    json_object_set_new(req, "criteria", list) == -1 ||
+	    (list = db_query_row("SELECT scale_labels FROM rounds WHERE id = ?",
+	    "i", (int64_t)r->id)) == NULL) {
 		json_decref(req);
 		return NULL;
 	}
+	json_object_set_new(req, "descriptors", round_labels(list));
+	json_decref(list);
+	round_rules_as_request(&r->rules, req);
 	return req;
 }
 
@@ -502,13 +922,16 @@ round_edit(const char *actor, const char *code, json_t *changes,
 		return dom_db_fail(e);
 	if (round_get(code, 1, &r, e) == -1)
 		return -1;
-	if (strcmp(r.state, "draft") != 0)
-		return dom_fail(e, DOM_CONFLICT, "round %s is %s; only a draft "
-		    "round can be changed", code, r.state);
-	if ((req = round_as_request(&r)) == NULL)
-		return dom_db_fail(e);
 	given = json_deep_copy(changes);
 	json_object_del(given, "fund");		/* a round stays in its fund */
+	if (round_open_edit_allowed(&r, given, e) == -1) {
+		json_decref(given);
+		return -1;
+	}
+	if ((req = round_as_request(&r)) == NULL) {
+		json_decref(given);
+		return dom_db_fail(e);
+	}
 	if (json_is_true(json_object_get(given, "rolling")) ||
 	    json_object_get(given, "closes") != NULL)
 		json_object_del(req, "closes");
@@ -522,6 +945,7 @@ round_edit(const char *actor, const char *code, json_t *changes,
 	    "sssdidii", s.title, opens, s.has_closes ? closes : NULL, s.rolling,
 	    s.budget, s.has_max, s.max, (int64_t)r.id) == -1 ||
 	    round_write_lists(r.id, &s) == -1 ||
+	    round_write_rules(r.id, &s) == -1 ||
 	    audit_append(actor, "round.edit", code, json_incref(given)) == -1 ||
 	    db_commit() == -1) {
 		dom_db_fail(e);

@@ -436,6 +436,9 @@ intake_round_vars(json_t *round)
 		json_object_set_new(vars, "priorities", list);
 		json_decref(prio);
 	}
+	/* Who may apply and how they will be judged, as published. */
+	round_letter_vars(json_integer_value(json_object_get(round, "id")),
+	    vars);
 	if (json_is_integer(json_object_get(round, "max_award"))) {
 		char m[MONEY_BUFLEN];
 		json_object_set_new(vars, "max_award", json_string(money_format(

@@ -40,12 +40,15 @@ static const char *template_names[] = {
 	/* the applicant and the application */
 	"reference", "organisation", "contact_name", "email", "project_title",
 	"summary", "amount", "amount_requested", "received", "problems",
-	"reason", "understood", "form_read", "label", "value",
+	"reason", "reasons", "understood", "form_read", "label", "value",
 	"refused_files", "form_file", "unreadable", "unreadable_files",
 	/* the fund, the round and the named officer */
 	"fund_name", "fund_email", "round_title", "round_code", "closes",
 	"opens", "max_award", "priorities", "next_round_title",
 	"next_round_opens", "officer_name", "officer_email", "decision_date",
+	/* who may apply, and how applications are judged */
+	"who_can_apply", "scoring", "criteria_published", "scale_max",
+	"scale", "descriptor",
 	/* decisions, offers and payments */
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
@@ -619,6 +622,20 @@ static const char template_sample[] = "{"
     "  {\"label\": \"Amount requested\", \"value\": \"£450.00\"}],"
     "\"refused_files\": [\"minutes.pdf is 30.0 MB; the limit is 10.0 MB\"],"
     "\"reason\": \"Individuals cannot apply; a group or organisation must.\","
+    "\"reasons\": [\"This round funds groups in postcode districts OL1 to "
+    "OL16; your postcode M1 1AA is outside them.\", \"This round is open "
+    "only to registered charities and CIOs; your organisation is a "
+    "company.\"],"
+    "\"who_can_apply\": [\"Registered charities, CIOs, CICs, companies and "
+    "unincorporated community groups.\", \"Groups in postcode districts OL1 "
+    "to OL16 and M35.\", \"Requests of up to £500.00.\", \"One "
+    "application from each organisation in this round.\"],"
+    "\"scoring\": true, \"criteria_published\": true, \"scale_max\": \"4\","
+    "\"scale\": [{\"score\": \"0\", \"descriptor\": \"Not met\"},"
+    "  {\"score\": \"1\", \"descriptor\": \"Poorly met\"},"
+    "  {\"score\": \"2\", \"descriptor\": \"Partly met\"},"
+    "  {\"score\": \"3\", \"descriptor\": \"Well met\"},"
+    "  {\"score\": \"4\", \"descriptor\": \"Fully met\"}],"
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
     "\"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40,"
     "  \"score\": \"3.50 out of 4\", \"feedback\": \"Clear evidence of need.\"}],"

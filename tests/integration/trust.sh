@@ -110,10 +110,13 @@ Project summary: Football sessions for teenagers.
 Amount requested: £650
 MAIL
 }
-completion() {	# the rest of the form, as a reply would give it
-	cat <<'MAIL'
+# completion [NUMBER]: the rest of the form, as a reply would give it. Each
+# group has its own charity number: a round takes one application from
+# each organisation, and the same number is the same organisation.
+completion() {
+	cat <<MAIL
 
-Charity number: 1234567
+Charity number: ${1:-1234567}
 Postcode: LS7 3DE
 Amount requested: £480
 Priorities: 2
@@ -257,7 +260,7 @@ Subject: Re: [$K] A few things missing from your application
 Message-ID: <$1>
 In-Reply-To: <$kim_letter>
 MAIL
-	completion; }
+	completion 2345678; }
 }
 kim_letters() { sent_to kim@example.com; }
 before=$(kim_letters)
@@ -366,7 +369,7 @@ To: apply@grants.example.org
 Subject: [$L] the rest
 Message-ID: <lee-2@example.net>
 MAIL
-completion; } >"$T/lee2.eml"
+completion 3456789; } >"$T/lee2.eml"
 deliver "$T/lee2.eml" 2012.l
 settle
 same "unthreaded: unchanged" "incomplete" "$(app_field "$L" state)"
