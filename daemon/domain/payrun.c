@@ -22,22 +22,6 @@
 #define PAYRUN_CREATE_TRIES	3
 #define ER_LOCK_DEADLOCK	1213
 
-/*
- * The tranches that may be paid: due (or released), unheld, not in a
- * run, of a grant accepted or active whose organisation has verified
- * bank details, and, after the first, with the grant's latest monitoring
- * return due by the tranche's date approved, or the condition waived.
- * This must match tranche_releasable() of the grants module.
- */
-#define PAYRUN_RELEASABLE \
-	"t.state IN ('due', 'released') AND t.run_id IS NULL AND " \
-	"t.hold_reason IS NULL AND g.state IN ('accepted', 'active') AND " \
-	"EXISTS (SELECT 1 FROM bank_details b WHERE b.org_key = g.org_key " \
-	"AND b.state = 'verified') AND (t.number = 1 OR t.waived_reason IS " \
-	"NOT NULL OR (SELECT m.state FROM monitoring_returns m WHERE " \
-	"m.grant_id = g.id AND m.due_date <= t.due_date ORDER BY m.due_date " \
-	"DESC, m.id DESC LIMIT 1) = 'approved')"
-
 #define PAYRUN_SELECT \
 	"SELECT id, reference, state, due_by, total, count, created_by, " \
 	"approved_by, approved_at, exported_at, export_format, export_sha256, " \
@@ -117,7 +101,8 @@ payrun_gather(const char *actor, const char *due_by, char ref[33],
 	n = db_exec("UPDATE tranches t JOIN grants g ON g.id = t.grant_id SET "
 	    "t.state = 'in_run', t.run_id = ?, t.bank_id = (SELECT MAX(b.id) "
 	    "FROM bank_details b WHERE b.org_key = g.org_key AND b.state = "
-	    "'verified') WHERE t.due_date <= ? AND " PAYRUN_RELEASABLE, "is",
+	    "'verified') WHERE t.due_date <= ? AND t.run_id IS NULL AND "
+	    TRANCHE_PAYABLE_SQL, "is",
 	    (int64_t)id, due_by);
 	if (n == -1) {
 		/* read before the rollback clears it */
@@ -172,6 +157,35 @@ payrun_create(const char *actor, const char *due_by, char ref[33],
 	}
 }
 
+/*
+ * A tranche may be held after its run was made (its organisation's bank
+ * details changed, its grant suspended): then the run is not approved or
+ * sent to the bank until finance has cancelled it and made it again.
+ */
+static int
+payrun_check_holds(const struct payrun *p, const char *doing,
+    struct dom_err *e)
+{
+	json_t	*row;
+	int	 rc = 0;
+
+	if ((row = db_query_row("SELECT COUNT(*) AS n, MIN(CONCAT(g.reference, "
+	    "' payment ', t.number, ': ', t.hold_reason)) AS first FROM "
+	    "tranches t JOIN grants g ON g.id = t.grant_id WHERE t.run_id = ? "
+	    "AND t.state = 'in_run' AND t.hold_reason IS NOT NULL", "i",
+	    (int64_t)p->id)) == NULL)
+		return dom_db_fail(e);
+	if (json_integer_value(json_object_get(row, "n")) > 0)
+		rc = dom_fail(e, DOM_CONFLICT, "payment run %s cannot be %s: "
+		    "%lld of its payments went on hold after it was made (%s); "
+		    "cancel it with grantctl pay run cancel and make it again",
+		    p->reference, doing, (long long)json_integer_value(
+		    json_object_get(row, "n")), json_string_value(
+		    json_object_get(row, "first")));
+	json_decref(row);
+	return rc;
+}
+
 int
 payrun_approve(const char *actor, const char *ref, struct dom_err *e)
 {
@@ -187,6 +201,8 @@ payrun_approve(const char *actor, const char *ref, struct dom_err *e)
 	if (strcmp(p.created_by, actor) == 0)
 		return dom_fail(e, DOM_CONFLICT, "you created payment run %s, so "
 		    "you cannot approve it: another finance user must", ref);
+	if (payrun_check_holds(&p, "approved", e) == -1)
+		return -1;
 	if (db_exec("UPDATE payment_runs SET state = 'approved', approved_by = "
 	    "?, approved_at = UTC_TIMESTAMP(6) WHERE id = ?", "si", actor,
 	    (int64_t)p.id) != 1 || audit_append(actor, "payrun.approve", ref,
@@ -206,9 +222,10 @@ payrun_cancel(const char *actor, const char *ref, struct dom_err *e)
 		return dom_db_fail(e);
 	if (payrun_get(ref, 1, &p, e) == -1)
 		return -1;
-	if (strcmp(p.state, "draft") != 0)
+	/* until it is exported, nothing of it has reached the bank */
+	if (strcmp(p.state, "draft") != 0 && strcmp(p.state, "approved") != 0)
 		return dom_fail(e, DOM_CONFLICT, "payment run %s is %s; only a "
-		    "draft run can be cancelled", ref, p.state);
+		    "run not yet exported can be cancelled", ref, p.state);
 	if (db_exec("UPDATE tranches SET state = 'released', run_id = NULL, "
 	    "bank_id = NULL WHERE run_id = ? AND state = 'in_run'", "i",
 	    (int64_t)p.id) == -1 || db_exec("DELETE FROM payment_runs WHERE "
@@ -666,6 +683,9 @@ payrun_export(const char *actor, const char *ref, const char *format,
 		    "sent the same payments twice", ref, p.format, p.format);
 		return NULL;
 	}
+	if (strcmp(p.state, "approved") == 0 &&
+	    payrun_check_holds(&p, "exported", e) == -1)
+		return NULL;
 	if (strcmp(p.state, "approved") == 0 && db_exec("UPDATE payment_runs "
 	    "SET state = 'exported', export_format = ?, exported_at = "
 	    "UTC_TIMESTAMP() WHERE id = ?", "si", format, (int64_t)p.id) != 1)

@@ -648,7 +648,7 @@ round_letter_vars(long long round_id, json_t *vars)
 	json_array_foreach(crit, i, v) {
 		snprintf(n, sizeof n, "%d", (int)i);
 		json_array_append_new(list, json_pack("{s:s,s:O}", "score", n,
-		    "descriptor", v));
+		    "label", v));
 	}
 	json_decref(crit);
 	json_object_set_new(vars, "scale", list);

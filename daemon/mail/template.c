@@ -47,8 +47,7 @@ static const char *template_names[] = {
 	"opens", "max_award", "priorities", "next_round_title",
 	"next_round_opens", "officer_name", "officer_email", "decision_date",
 	/* who may apply, and how applications are judged */
-	"who_can_apply", "scoring", "criteria_published", "scale_max",
-	"scale", "descriptor",
+	"who_can_apply", "scoring", "criteria_published",
 	/* decisions, offers and payments */
 	"criteria", "criterion", "weight", "score", "feedback", "total_score",
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
@@ -631,11 +630,11 @@ static const char template_sample[] = "{"
     "to OL16 and M35.\", \"Requests of up to £500.00.\", \"One "
     "application from each organisation in this round.\"],"
     "\"scoring\": true, \"criteria_published\": true, \"scale_max\": \"4\","
-    "\"scale\": [{\"score\": \"0\", \"descriptor\": \"Not met\"},"
-    "  {\"score\": \"1\", \"descriptor\": \"Poorly met\"},"
-    "  {\"score\": \"2\", \"descriptor\": \"Partly met\"},"
-    "  {\"score\": \"3\", \"descriptor\": \"Well met\"},"
-    "  {\"score\": \"4\", \"descriptor\": \"Fully met\"}],"
+    "\"scale\": [{\"score\": \"0\", \"label\": \"Not met\"},"
+    "  {\"score\": \"1\", \"label\": \"Poorly met\"},"
+    "  {\"score\": \"2\", \"label\": \"Partly met\"},"
+    "  {\"score\": \"3\", \"label\": \"Well met\"},"
+    "  {\"score\": \"4\", \"label\": \"Fully met\"}],"
     "\"next_round_title\": \"Spring 2027\", \"next_round_opens\": \"1 Mar 2027\","
     "\"criteria\": [{\"number\": 1, \"criterion\": \"Meets a local need\", \"weight\": 40,"
     "  \"score\": \"3.50 out of 4\", \"feedback\": \"Clear evidence of need.\"}],"
@@ -662,9 +661,8 @@ static const char template_sample[] = "{"
     "\"items\": [{\"text\": \"FG-2026-0042 was assigned to you\"}],"
     "\"text\": \"FG-2026-0042 was assigned to you\","
     "\"note\": \"checking the mail set-up\","
-    "\"scale_max\": 4, \"weighted\": \"2.70\", \"refused\": false,"
+    "\"weighted\": \"2.70\", \"refused\": false,"
     "\"score_address\": \"grants+score-0123456789abcdef0123456789abcdef@example.org\","
-    "\"scale\": [{\"score\": 0, \"label\": \"Not met\"}, {\"score\": 4, \"label\": \"Fully met\"}],"
     "\"applications\": [{\"reference\": \"FG-2026-0042\","
     "  \"organisation\": \"Riverside Allotment Group\","
     "  \"project_title\": \"Growing Together\", \"amount\": \"£450.00\","

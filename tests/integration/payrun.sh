@@ -157,14 +157,23 @@ same "approval names the creator" \
     "Approved payment run $RUN1: 4 tranches, £1,984.56, created by fiona." "$OUT"
 fails "an approved run is not approved twice" 1 "only a draft run can be approved" \
     $FIONA pay run approve "$RUN1"
-fails "an approved run cannot be cancelled" 1 "only a draft run can be cancelled" \
-    $FIONA pay run cancel "$RUN1"
+
+# A payment held after its run was made (bank details changed, say) keeps
+# the whole run from the bank until finance makes it again.
+sql "UPDATE tranches SET hold_reason = 'bank details changed, waiting for verification' WHERE run_id = (SELECT id FROM payment_runs WHERE reference = '$RUN1') ORDER BY id LIMIT 1"
+fails "a run holding a payment held since is not exported" 1 \
+    "went on hold after it was made" \
+    $FIONA pay run export "$RUN1" --format pain001 --out "$F/held.xml"
+same "and nothing was written" "no" "$([ -e "$F/held.xml" ] && echo yes || echo no)"
+sql "UPDATE tranches SET hold_reason = NULL WHERE run_id = (SELECT id FROM payment_runs WHERE reference = '$RUN1')"
 
 # ---- pain.001 ----
 
 ok "the run is exported as pain.001" \
     $FIONA pay run export "$RUN1" --format pain001 --out "$F/run1.xml"
 has "the export says where and what" "Wrote payment run $RUN1 as pain001 to $F/run1.xml: 4 tranches, £1,984.56"
+fails "an exported run cannot be cancelled" 1 "only a run not yet exported can be cancelled" \
+    $FIONA pay run cancel "$RUN1"
 same "the run is exported, as pain001, with the file's sha256" \
     "exported pain001 $(sha256sum <"$F/run1.xml" | cut -d' ' -f1)" \
     "$(sql "SELECT state, export_format, export_sha256 FROM payment_runs WHERE reference = '$RUN1'" | tr '\t' ' ')"
