@@ -67,6 +67,7 @@ static const char *tranche_states[] = {
 static const struct state_move tranche_moves[] = {
 	{ "scheduled", "due" }, { "due", "released" },
 	{ "released", "in_run" }, { "in_run", "paid" },
+	{ "due", "in_run" },	/* a run releases what it takes as it takes it */
 	{ "in_run", "released" },	/* taken out of an unapproved run */
 	{ "scheduled", "held" }, { "due", "held" }, { "released", "held" },
 	{ "held", "due" }, { "scheduled", "cancelled" }, { "due", "cancelled" },

@@ -321,6 +321,9 @@ grant_accept_locked(const char *actor, struct grant *g, const char *by,
 	snprintf(g->state, sizeof g->state, "accepted");
 	if (tranche_plan(actor, g, g->plan, grant_today(), e) == -1)
 		return -1;
+	/* after the tranches: an end-of-project return follows the last */
+	if (monitor_plan_create(g->id) == -1)
+		return dom_db_fail(e);
 	return grant_schedule_letter(g, "tranche-schedule", NULL, in_reply_to,
 	    e);
 }
