@@ -53,6 +53,7 @@ long		 workday_day(int, int, int);
 void		 workday_ymd(long, int *, int *, int *);
 int		 workday_weekday(long);
 int		 workday_parse_date(const char *, long *);
+long		 workday_today(void);
 int		 workday_load(struct workday_calendar *, const char *, char *,
 		     size_t);
 int		 workday_is_working(const struct workday_calendar *, long);

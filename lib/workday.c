@@ -183,3 +183,15 @@ workday_iso(long day, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
 	return buf;
 }
+
+/* Today in UK time, as a day number. */
+long
+workday_today(void)
+{
+	char	today[16];
+	long	day = 0;
+
+	date_today_local(today, sizeof today, NULL);
+	workday_parse_date(today, &day);
+	return day;
+}

@@ -93,17 +93,6 @@ decide_local_day(const char *utc)
 	return day;
 }
 
-static long
-decide_today(void)
-{
-	char	today[16];
-	long	day = 0;
-
-	date_today_local(today, sizeof today, NULL);
-	workday_parse_date(today, &day);
-	return day;
-}
-
 /* ---- reading and checking ---- */
 
 static const char *
@@ -314,7 +303,7 @@ decide_letter(const struct decide_app *a, const char *to, int64_t amount,
 			    json_pack("[s]", conditions));
 		cal = xmalloc(sizeof *cal);
 		decide_calendar(cal);
-		day = workday_add(cal, decide_today(), DECIDE_OFFER_DAYS);
+		day = workday_add(cal, workday_today(), DECIDE_OFFER_DAYS);
 		free(cal);
 		workday_format(day, d, sizeof d);
 		/* "Friday 11 December 2026" without the day's name */
@@ -653,7 +642,7 @@ decide_sla(const char *code, struct dom_err *e)
 	struct decide_target	 t;
 	json_t			*rows, *v, *list;
 	size_t			 i;
-	long			 today = decide_today();
+	long			 today = workday_today();
 	char			 d[64];
 
 	if (round_get(code, 0, &r, e) == -1 ||
@@ -702,7 +691,7 @@ decide_sla_digest(long long user_id)
 	struct decide_target	 t;
 	json_t			*rows, *v, *items;
 	size_t			 i;
-	long			 today = decide_today();
+	long			 today = workday_today();
 	int			 risk = 0, over = 0;
 	char			 text[300];
 	const char		*round = NULL;

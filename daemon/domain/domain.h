@@ -397,7 +397,6 @@ struct grant {
 };
 int		 grant_get(const char *, int, struct grant *, struct dom_err *);
 void		 grant_org_fold(const char *, char *, size_t);
-long		 grant_today(void);
 json_t		*grant_letter_vars(const struct grant *);
 int		 grant_letter(const struct grant *, const char *, json_t *);
 int		 grant_letter_reply(const struct grant *, const char *, json_t *,

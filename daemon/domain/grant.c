@@ -119,17 +119,6 @@ grant_org_fold(const char *name, char *out, size_t len)
 	out[n] = '\0';
 }
 
-long
-grant_today(void)
-{
-	char	today[16];
-	long	day = 0;
-
-	date_today_local(today, sizeof today, NULL);
-	workday_parse_date(today, &day);
-	return day;
-}
-
 /* ---- letters ---- */
 
 static const char *
@@ -239,7 +228,7 @@ grant_planned(const struct grant *g)
 
 	decide_calendar(cal);
 	if (schedule_parse(g->plan, s, err, sizeof err) == 0 &&
-	    schedule_make(s, cal, grant_today(), g->amount, t, &n, err,
+	    schedule_make(s, cal, workday_today(), g->amount, t, &n, err,
 	    sizeof err) == 0)
 		for (i = 0; i < n; i++) {
 			grant_day_text(t[i].day, d, sizeof d);
@@ -286,7 +275,7 @@ grant_offer(long long id)
 		return -1;
 	if ((vars = grant_letter_vars(&g)) == NULL)
 		return -1;
-	grant_day_text(grant_today() + grantd_config->notify_offer_chase_days,
+	grant_day_text(workday_today() + grantd_config->notify_offer_chase_days,
 	    d, sizeof d);
 	json_object_set_new(vars, "accept_by", json_string(d));
 	json_object_set_new(vars, "tranches", grant_planned(&g));
@@ -319,7 +308,7 @@ grant_accept_locked(const char *actor, struct grant *g, const char *by,
 	    "accepted_by", by)) == -1)
 		return dom_db_fail(e);
 	snprintf(g->state, sizeof g->state, "accepted");
-	if (tranche_plan(actor, g, g->plan, grant_today(), e) == -1)
+	if (tranche_plan(actor, g, g->plan, workday_today(), e) == -1)
 		return -1;
 	/* after the tranches: an end-of-project return follows the last */
 	if (monitor_plan_create(g->id) == -1)
@@ -550,7 +539,7 @@ grant_plan(const char *actor, const char *ref, const char *plan,
 	}
 	snprintf(g.plan, sizeof g.plan, "%s", plan);
 	if (strcmp(g.state, "accepted") == 0 &&
-	    (tranche_plan(actor, &g, plan, grant_today(), e) == -1 ||
+	    (tranche_plan(actor, &g, plan, workday_today(), e) == -1 ||
 	    grant_schedule_letter(&g, "grant-changed", json_pack("{s:s}",
 	    "change", "We have changed the dates and amounts of your "
 	    "payments."), NULL, e) == -1))
@@ -876,7 +865,7 @@ grant_chase_offers(void)
 			json_t *vars = grant_letter_vars(&g);
 			char d[64];
 
-			grant_day_text(grant_today() + days, d, sizeof d);
+			grant_day_text(workday_today() + days, d, sizeof d);
 			if (vars != NULL)
 				json_object_set_new(vars, "accept_by",
 				    json_string(d));

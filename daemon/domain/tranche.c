@@ -200,7 +200,7 @@ tranche_plan(const char *actor, const struct grant *g, const char *plan,
 	/* a tranche due today is due now, not at the next tick */
 	if (db_exec("UPDATE tranches SET state = 'due' WHERE grant_id = ? AND "
 	    "state = 'scheduled' AND due_date <= ?", "is", (int64_t)g->id,
-	    workday_iso(grant_today(), day, sizeof day)) == -1) {
+	    workday_iso(workday_today(), day, sizeof day)) == -1) {
 		dom_db_fail(e);
 		goto out;
 	}
@@ -245,7 +245,7 @@ tranche_replan_rest(const char *actor, const struct grant *g,
 		if (db_exec("INSERT INTO tranches (grant_id, number, due_date, "
 		    "amount, state, end_to_end_id) VALUES (?, ?, ?, ?, 'due', "
 		    "?)", "idsis", (int64_t)g->id, number, workday_iso(
-		    grant_today(), day, sizeof day), rest, e2e) != 1)
+		    workday_today(), day, sizeof day), rest, e2e) != 1)
 			return dom_db_fail(e);
 		goto audit;
 	}
