@@ -1,4 +1,4 @@
-/* cmd-bank.c: grantctl bank set|verify|show */
+/* cmd-bank.c: grantctl bank set|verify|show|tasks|done */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +68,51 @@ cmd_bank_show(struct args *a)
 {
 	return cmd_bank_print(client_call_on("GET", "/v1/banks/", a->argv[0],
 	    NULL, NULL));
+}
+
+/* What mail asked of finance (a change of bank details): never done by
+ * mail itself, so it waits here for a person. */
+int
+cmd_bank_tasks(struct args *a)
+{
+	json_t		*r, *x;
+	struct table	*t;
+	size_t		 i;
+	char		 d[64];
+
+	if ((r = client_get_query("/v1/finance-tasks", a, "all", NULL)) == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	t = table_new(6, "ID", "STATE", "RAISED", "GRANT", "ORGANISATION",
+	    "WHAT");
+	json_array_foreach(json_object_get(r, "tasks"), i, x)
+		table_add(t, out_str(x, "id"), out_str(x, "state"),
+		    out_date(x, "created_at", d, sizeof d), out_str(x,
+		    "reference"), out_str(x, "organisation"), out_str(x,
+		    "detail"));
+	table_print(t);
+	json_decref(r);
+	return CMD_OK;
+}
+
+int
+cmd_bank_done(struct args *a)
+{
+	json_t	*body, *r;
+
+	if (!args_has(a, "note"))
+		return cmd_usage_error("bank done needs --note TEXT: what was "
+		    "done");
+	body = json_pack("{s:s}", "note", args_get(a, "note"));
+	r = client_call_on("POST", "/v1/finance-tasks/", a->argv[0], "/done",
+	    body);
+	json_decref(body);
+	if (r == NULL)
+		return CMD_FAILED;
+	if (cmd_json)
+		return output_result(r);
+	printf("Finance task %s is done.\n", out_str(r, "id"));
+	json_decref(r);
+	return CMD_OK;
 }

@@ -246,6 +246,12 @@ static const struct cmd_entry cmd_table[] = {
 	{ "bank", "show", "ORG", "", 1, 1,
 	    "Show an organisation's bank details, current and past.",
 	    cmd_bank_show },
+	{ "bank", "tasks", "[--all]", "all", 0, 0,
+	    "List what mail has asked of finance (a change of bank details, "
+	    "which mail never makes): the open tasks, or --all.",
+	    cmd_bank_tasks },
+	{ "bank", "done", "ID --note TEXT", "note=", 1, 1,
+	    "Close a finance task, saying what was done.", cmd_bank_done },
 
 	{ "intake", "status", "", "", 0, 0,
 	    "Show each intake mailbox: last poll, counts and errors.",

@@ -168,5 +168,7 @@ int		 cmd_tranche_waive(struct args *);
 int		 cmd_bank_set(struct args *);
 int		 cmd_bank_verify(struct args *);
 int		 cmd_bank_show(struct args *);
+int		 cmd_bank_tasks(struct args *);
+int		 cmd_bank_done(struct args *);
 
 #endif

@@ -123,6 +123,29 @@ api_bank_verify(struct api_req *r)
 	api_result(r, 200, bank_verify(r->user_name, r->parts[2], &e), &e);
 }
 
+/* GET /v1/finance-tasks[?all=1] */
+static void
+api_task_list(struct api_req *r)
+{
+	struct dom_err	e;
+	json_t		*rows;
+
+	if ((rows = bank_tasks(api_query(r, "all") != NULL, &e)) == NULL)
+		api_fail(r, &e);
+	else
+		api_reply(r, 200, json_pack("{s:o}", "tasks", rows));
+}
+
+/* POST /v1/finance-tasks/ID/done {"note"} */
+static void
+api_task_done(struct api_req *r)
+{
+	struct dom_err	e;
+
+	api_result(r, 200, bank_task_done(r->user_name, r->parts[2],
+	    api_text(r, "note", CHECK_VALUE_MAX), &e), &e);
+}
+
 const struct api_route api_grant_routes[] = {
 	{ "GET", "/v1/grants", ROLE_ANY, api_grant_list },
 	{ "POST", "/v1/grants", ROLE_OFFICER, api_grant_create },
@@ -137,5 +160,7 @@ const struct api_route api_grant_routes[] = {
 	{ "GET", "/v1/banks/*", ROLE_FINANCE, api_bank_show },
 	{ "POST", "/v1/banks/*", ROLE_FINANCE, api_bank_set },
 	{ "POST", "/v1/banks/*/verify", ROLE_FINANCE, api_bank_verify },
+	{ "GET", "/v1/finance-tasks", ROLE_FINANCE, api_task_list },
+	{ "POST", "/v1/finance-tasks/*/done", ROLE_FINANCE, api_task_done },
 	{ NULL, NULL, 0, NULL }
 };

@@ -298,3 +298,59 @@ bank_change_requested(const struct grant *g, long long mail_id,
 		return -1;
 	return grant_letter(g, "bank-change-requested", vars);
 }
+
+/* What mail has asked of finance: the open tasks, or every one. */
+json_t *
+bank_tasks(int all, struct dom_err *e)
+{
+	json_t	*rows;
+
+	if ((rows = db_query("SELECT t.id, t.kind, t.state, t.detail, "
+	    "t.done_by, t.created_at, g.reference, g.organisation FROM "
+	    "finance_tasks t LEFT JOIN grants g ON g.id = t.grant_id WHERE "
+	    "? OR t.state = 'open' ORDER BY t.id", "i", (int64_t)(all != 0)))
+	    == NULL)
+		dom_db_fail(e);
+	return rows;
+}
+
+/* A task done: who closed it, and what they did, audited. */
+json_t *
+bank_task_done(const char *actor, const char *id_text, const char *note,
+    struct dom_err *e)
+{
+	json_t		*row;
+	char		*end;
+	long long	 id = strtoll(id_text, &end, 10);
+	long long	 n;
+
+	if (*end != '\0' || id <= 0) {
+		dom_fail(e, DOM_BAD, "'%s' is not a task number", id_text);
+		return NULL;
+	}
+	if (note == NULL || *note == '\0') {
+		dom_fail(e, DOM_BAD, "say what was done (--note TEXT)");
+		return NULL;
+	}
+	if (db_begin() == -1) {
+		dom_db_fail(e);
+		return NULL;
+	}
+	if ((n = db_exec("UPDATE finance_tasks SET state = 'done', done_by = ? "
+	    "WHERE id = ? AND state = 'open'", "si", actor, (int64_t)id)) == -1) {
+		dom_db_fail(e);
+		return NULL;
+	}
+	if (n == 0) {
+		dom_fail(e, DOM_NOT_FOUND, "no open finance task %lld", id);
+		return NULL;
+	}
+	if (audit_append(actor, "finance_task.done", "finance task", json_pack(
+	    "{s:I,s:s}", "task", (json_int_t)id, "note", note)) == -1 ||
+	    db_commit() == -1) {
+		dom_db_fail(e);
+		return NULL;
+	}
+	row = json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "done");
+	return row;
+}

@@ -453,6 +453,9 @@ json_t		*bank_set(const char *, const char *, json_t *,
 		     struct dom_err *);
 json_t		*bank_verify(const char *, const char *, struct dom_err *);
 json_t		*bank_show(const char *, struct dom_err *);
+json_t		*bank_tasks(int, struct dom_err *);
+json_t		*bank_task_done(const char *, const char *, const char *,
+		     struct dom_err *);
 int		 bank_change_requested(const struct grant *, long long,
 		     const char *, const char *);
 

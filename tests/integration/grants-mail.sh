@@ -146,4 +146,15 @@ same "from another address it is held, and no task" "1" \
     "$(sql "SELECT COUNT(*) FROM finance_tasks")"
 same "nothing told to the grantee" "0" "$(ls "$T/sent/new" | wc -l)"
 
+# finance sees the task, and closes it saying what was done
+ok "finance lists the open tasks" as 5101 $GRANTCTL bank tasks
+has "the task, with its grant" "Riverside Allotment Group"
+fails "closing needs a note" 2 "needs --note" as 5101 $GRANTCTL bank done 1
+ok "finance closes it" as 5101 $GRANTCTL bank done 1 --note "Phoned Jo: not from them"
+ok "no open task is left" as 5101 $GRANTCTL --json bank tasks
+same "none" "0" "$(printf '%s' "$OUT" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["tasks"]))')"
+fails "not closed twice" 1 "no open finance task 1" as 5101 $GRANTCTL bank done 1 --note x
+same "closing is audited" "1" \
+    "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'finance_task.done'")"
+
 finish
