@@ -20,6 +20,7 @@ struct message_spec {
 	const char	*in_reply_to;	/* ids without <>, space separated */
 	const char	*references;
 	const char	*auto_submitted;
+	int		 reply_to_from;	/* Reply-To names From first */
 	time_t		 date;
 };
 char		*message_build(const struct message_spec *, int, size_t *);

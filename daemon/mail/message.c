@@ -120,6 +120,9 @@ message_build(const struct message_spec *m, int crlf, size_t *len)
 	message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, m->from_name,
 	    m->from_addr);
 	message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, m->to_name, m->to_addr);
+	if (m->reply_to_addr != NULL && m->reply_to_from)
+		message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO,
+		    m->from_name, m->from_addr);
 	if (m->reply_to_addr != NULL)
 		message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO,
 		    m->reply_to_name, m->reply_to_addr);

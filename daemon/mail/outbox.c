@@ -287,6 +287,14 @@ outbox_send_row(json_t *row)
 	m.to_addr = F("to_addr");
 	m.reply_to_name = F("reply_to_name");
 	m.reply_to_addr = F("reply_to_addr");
+	/*
+	 * A group's reply to its named officer goes to grantd too: grantd reads
+	 * it (the missing answers, "I accept", a monitoring return) and the
+	 * officer sees it. Staff and assessors reply to a person only.
+	 */
+	m.reply_to_from = !outbox_template_is_staff(F("template")) &&
+	    strncmp(F("template") != NULL ? F("template") : "", "assessor-",
+	    9) != 0;
 	m.subject = subject;
 	m.body = body;
 	m.message_id = F("message_id");
