@@ -210,13 +210,17 @@ print("valid" if not errs else "\n".join([errs[0].message] +
     sorted(set(c.message for c in errs[0].context))))
 PYEND
 }
-same "valid against the official schema" "valid" "$(valid "$T/360.json")"
-$PY -c '
+if [ ! -f "$SCHEMA/360-giving-package-schema.json" ]; then
+	echo "# SKIP: the 360Giving schema is not at $SCHEMA; the export is not validated"
+else
+	same "valid against the official schema" "valid" "$(valid "$T/360.json")"
+	$PY -c '
 import json, sys
 d = json.load(open(sys.argv[1])); del d["grants"][2]["amountAwarded"]
 json.dump(d, open(sys.argv[2], "w"))' "$T/360.json" "$T/broken.json"
-same "a record without its amount is not" "'amountAwarded' is a required property" \
-    "$(valid "$T/broken.json" | grep -o "'amountAwarded' is a required property" | head -1)"
+	same "a record without its amount is not" "'amountAwarded' is a required property" \
+	    "$(valid "$T/broken.json" | grep -o "'amountAwarded' is a required property" | head -1)"
+fi
 same "the package named for the funder and the fund" "Test Community Fund: grants from Fast Grants" \
     "$($PY -c "import json; print(json.load(open('$T/360.json'))['title'])")"
 same "the grants published: all but the one only offered" \
