@@ -2,7 +2,9 @@
  * mime-fuzzer.c: libFuzzer target for mail intake, the path a stranger's
  * bytes take: mime_parse, then the Authentication-Results the receiving
  * server may have written, then form_extract on the body, then
- * form_problems against a round like Fast Grants. Everything is freed, so
+ * form_problems against a round like Fast Grants, and the readers of
+ * replies (a monitoring return, an answer to an offer) on the same body,
+ * since a reply can hold anything. Everything is freed, so
  * LeakSanitizer catches what a long-running daemon would slowly lose.
  */
 #include <stddef.h>
@@ -32,6 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	json_decref(form_extract(text));
+	json_decref(form_accept_read(text));
+	json_decref(form_monitor_read(text));
 	free(text);
 	if (mime_parse((const char *)data, size, &lim, &m, err,
 	    sizeof err) != 0)

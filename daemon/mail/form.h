@@ -46,4 +46,13 @@ json_t		*form_monitor_merge(json_t *, json_t *);
 json_t		*form_monitor_missing(json_t *, int);
 json_t		*form_monitor_understood(json_t *);
 
+/*
+ * form-accept.c: a reply to an offer. Fields: "accepted" (true only where
+ * the writer's own words plainly accept), "by" ("Jo Bloggs, Treasurer"),
+ * "account_name", "sort_code", "account_number" (digits where only digits
+ * were written) and "bank_change" (true where a line asks to change bank
+ * details).
+ */
+json_t		*form_accept_read(const char *);
+
 #endif

@@ -1,4 +1,4 @@
-# grants-mail.sh: a grantee's replies about a grant. "I accept" with a
+# grants-mail.sh: a grantee's replies about a grant. An acceptance with a
 # name and role from the address on record, answering the offer, accepts
 # it and enters the bank details it gives, unverified; the same from
 # another address, or not answering the offer, is held and changes
@@ -92,7 +92,34 @@ same "not answering the offer: still offered" "offered" "$(state)"
 same "the officer is told of both" "2" \
     "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: a reply from % is held for you and changed nothing%'")"
 
-acceptance jo@example.org "$OFFER" a3 >"$T/a3.eml"
+# As grantees write it: in their own words, the bank details under labels
+# of their own, who they are in the signature.
+cat >"$T/a3.eml" <<MAIL
+From: Jo Bloggs <jo@example.org>
+To: grants@example.org
+Subject: Re: [$G] Your Community Fund grant offer and how to accept it
+Message-ID: <a3@example.org>
+In-Reply-To: <$OFFER>
+References: <$OFFER>
+Content-Type: text/plain; charset=utf-8
+
+Dear Priya,
+
+On behalf of Riverside Allotment Group, we are delighted to accept the
+grant. Thank you!
+
+Name on the account: RIVERSIDE ALLOT
+Sort Code: 12 34 56
+A/C No: 1234 5678
+
+Kind regards,
+Jo Bloggs
+Treasurer
+Riverside Allotment Group
+
+On Mon, 1 Mar 2027 at 09:00, Community Fund <grants@example.org> wrote:
+> 1. the words "I accept";
+MAIL
 deliver "$T/a3.eml"
 same "from the address on record, answering the offer: accepted" \
     "accepted	Jo Bloggs, Treasurer" \
