@@ -146,9 +146,11 @@ intake_grant_reply(struct grant *g, const struct mime_message *m,
 		return intake_grant_tell(g, "%s: a reply from %s: %s",
 		    m->from_addr, m->subject != NULL ? m->subject : "");
 	if (by == NULL)
-		return intake_grant_tell(g, "%s: %s accepted the offer but did "
-		    "not say who they are (a name and a role); nothing changed. "
-		    "Ask, then record it with grantctl grant accept --by%s",
+		return grant_letter_reply(g, "acceptance-incomplete",
+		    grant_letter_vars(g), m->message_id) == -1 ? -1 :
+		    intake_grant_tell(g, "%s: %s accepted the offer but did not "
+		    "say who they are (a name and a role); nothing changed. They "
+		    "were asked; or record it with grantctl grant accept --by%s",
 		    m->from_addr, "");
 	if (grant_get(g->reference, 1, g, &e) == -1 ||
 	    grant_accept_locked("grantee", g, by, m->message_id, &e) == -1)

@@ -29,7 +29,7 @@ static const char *template_required[] = {
 	"monitoring-incomplete", "monitoring-received", "round-closing-soon", "staff-digest",
 	"staff-alert", "test-message", "assessor-assignment",
 	"assessor-scores-recorded", "offer-chase", "grant-changed",
-	"bank-change-requested", NULL
+	"bank-change-requested", "acceptance-incomplete", NULL
 };
 
 /*

@@ -92,6 +92,29 @@ same "not answering the offer: still offered" "offered" "$(state)"
 same "the officer is told of both" "2" \
     "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: a reply from % is held for you and changed nothing%'")"
 
+# Accepting without saying who: nothing is recorded, and the grantee is
+# asked, in the thread, for the name and role the offer asked for.
+cat >"$T/a2b.eml" <<MAIL
+From: Jo Bloggs <jo@example.org>
+To: grants@example.org
+Subject: Re: [$G] Your Community Fund grant offer and how to accept it
+Message-ID: <a2b@example.org>
+In-Reply-To: <$OFFER>
+References: <$OFFER>
+Content-Type: text/plain; charset=utf-8
+
+Yes, we accept with thanks!
+
+Jo
+MAIL
+deliver "$T/a2b.eml"
+same "accepted without saying who: still offered" "offered" "$(state)"
+same "the grantee is asked who accepts, in the thread" "a2b@example.org" \
+    "$(sql "SELECT in_reply_to FROM outbox WHERE template = 'acceptance-incomplete' AND reference = '$G'")"
+letter acceptance-incomplete jo@example.org
+same "the officer is told they were asked" "1" \
+    "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: jo@example.org accepted the offer but did not say who they are%They were asked%'")"
+
 # As grantees write it: in their own words, the bank details under labels
 # of their own, who they are in the signature.
 cat >"$T/a3.eml" <<MAIL
