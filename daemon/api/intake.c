@@ -1,5 +1,6 @@
 /* intake.c: the API of intake mailboxes and quarantined mail. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/core.h"
 #include "api/api.h"
@@ -60,20 +61,51 @@ api_quarantine_show(struct api_req *r)
 		api_reply(r, 200, row);
 }
 
+/*
+ * A retry is answered once its documents are read: the request is kept
+ * until then (libevent keeps it even if the caller goes away), with a
+ * copy of what answering needs, as the handler's own api_req is gone.
+ */
+struct api_retrying {
+	struct api_req	 r;
+	long long	 id;
+};
+
+static void
+api_quarantine_retried(int rc, enum intake_result res,
+    const struct dom_err *e, void *arg)
+{
+	struct api_retrying	*q = arg;
+
+	if (rc == -1)
+		api_fail(&q->r, e);
+	else
+		api_reply(&q->r, 200, json_pack("{s:I,s:s}", "id",
+		    (json_int_t)q->id, "result", quarantine_result_name(res)));
+	free(q);
+}
+
 static void
 api_quarantine_retry(struct api_req *r)
 {
-	struct dom_err		e;
-	enum intake_result	res;
-	long long		id;
+	struct api_retrying	*q;
+	struct dom_err		 e;
+	long long		 id;
 
 	if (api_quarantine_id(r, &id) == -1)
 		return;
-	if (quarantine_retry(r->user_name, id, &res, &e) == -1)
+	q = xcalloc(1, sizeof *q);
+	q->r.req = r->req;
+	q->r.uid = r->uid;
+	q->r.roles = r->roles;
+	q->r.user_id = r->user_id;
+	memcpy(q->r.user_name, r->user_name, sizeof q->r.user_name);
+	q->id = id;
+	if (quarantine_retry(r->user_name, id, api_quarantine_retried, q,
+	    &e) == -1) {
+		free(q);
 		api_fail(r, &e);
-	else
-		api_reply(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id,
-		    "result", quarantine_result_name(res)));
+	}
 }
 
 static void

@@ -25,7 +25,6 @@ struct intake_reading {
 	struct document_limits	 lim;
 	struct document_job	*job;	/* the file being read, if any */
 	struct event_base	*base;
-	int			 own_base;
 	struct event		*ev_done;
 	intake_read_cb		 done;
 	void			*arg;
@@ -170,34 +169,6 @@ intake_read_start(struct event_base *base, const struct intake_conf *in,
 	return rd;
 }
 
-static void
-intake_read_now_cb(struct intake_reading *rd, void *arg)
-{
-}
-
-/*
- * The same, waiting for the answers on a loop of its own: for an
- * officer's retry of one quarantined message, which answers only once
- * the message is taken in.
- */
-struct intake_reading *
-intake_read_now(const struct intake_conf *in, const char *raw, size_t len)
-{
-	struct intake_reading	*rd;
-	struct event_base	*base;
-
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
-	if ((rd = intake_read_start(base, in, raw, len, intake_read_now_cb,
-	    NULL)) == NULL) {
-		event_base_free(base);
-		return NULL;
-	}
-	rd->own_base = 1;
-	event_base_dispatch(base);
-	return rd;
-}
-
 /* The message as parsed, and its documents, each read or failed. */
 struct mime_message *
 intake_read_message(struct intake_reading *rd, const struct intake_doc **docs,
@@ -219,8 +190,6 @@ intake_read_free(struct intake_reading *rd)
 	document_cancel(rd->job);
 	if (rd->ev_done != NULL)
 		event_free(rd->ev_done);
-	if (rd->own_base)
-		event_base_free(rd->base);
 	for (i = 0; i < rd->ndocs; i++)
 		free(rd->docs[i].text);
 	free(rd->docs);

@@ -263,16 +263,17 @@ intake_maildir_poll(const struct intake_conf *in)
 	struct intake_reading	*rd;
 	int			 more = 0, retry = 0, waiting = 0, saved;
 
-	w = maildir_watch_for(in);
-	if (w != NULL && w->rd != NULL)
+	/* intake_start() watches every Maildir before it is polled */
+	if ((w = maildir_watch_for(in)) == NULL)
+		fatalx("intake %s: polled before it is watched", in->name);
+	if (w->rd != NULL)
 		return 1;
 	if (!db_available()) {
 		intake_later(in);
 		return 0;
 	}
 	/* Before reading: what lands after the read is then seen. */
-	if (w != NULL)
-		maildir_watch_add(w);
+	maildir_watch_add(w);
 	xasprintf(&dir, "%s/new", in->path);
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "Maildir %s: %s", dir, strerror(errno));
@@ -310,8 +311,8 @@ intake_maildir_poll(const struct intake_conf *in)
 		if (raw == NULL)
 			continue;	/* gone meanwhile, or unreadable */
 		/* Documents to read: it waits for them, and so does the rest. */
-		if (w != NULL && (rd = intake_read_start(intake_loop(), in, raw,
-		    len, maildir_read_cb, w)) != NULL) {
+		if ((rd = intake_read_start(intake_loop(), in, raw, len,
+		    maildir_read_cb, w)) != NULL) {
 			w->rd = rd;
 			w->name = names[i];
 			names[i] = NULL;
@@ -320,12 +321,7 @@ intake_maildir_poll(const struct intake_conf *in)
 			waiting = 1;
 			break;
 		}
-		if (w == NULL)
-			rd = intake_read_now(in, raw, len);
-		else
-			rd = NULL;
-		retry = maildir_take(in, names[i], raw, len, rd) == -1;
-		intake_read_free(rd);
+		retry = maildir_take(in, names[i], raw, len, NULL) == -1;
 		free(raw);
 		if (retry)
 			break;

@@ -123,8 +123,6 @@ typedef void	 (*intake_read_cb)(struct intake_reading *, void *);
 struct intake_reading *intake_read_start(struct event_base *,
 		     const struct intake_conf *, const char *, size_t,
 		     intake_read_cb, void *);
-struct intake_reading *intake_read_now(const struct intake_conf *,
-		     const char *, size_t);
 struct mime_message *intake_read_message(struct intake_reading *,
 		     const struct intake_doc **, size_t *);
 void		 intake_read_free(struct intake_reading *);
@@ -166,7 +164,9 @@ long long	 outbox_test(const char *, const char *, const char *,
 json_t		*quarantine_list(struct dom_err *);
 json_t		*quarantine_show(long long, struct dom_err *);
 const char	*quarantine_result_name(enum intake_result);
-int		 quarantine_retry(const char *, long long, enum intake_result *,
-		     struct dom_err *);
+typedef void	 (*quarantine_retry_cb)(int, enum intake_result,
+		     const struct dom_err *, void *);
+int		 quarantine_retry(const char *, long long, quarantine_retry_cb,
+		     void *, struct dom_err *);
 
 #endif

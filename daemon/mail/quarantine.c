@@ -78,51 +78,85 @@ quarantine_result_name(enum intake_result res)
 	return names[res];
 }
 
+/* A retry while its documents are read: what it needs to finish. */
+struct quarantine_retrying {
+	char				 actor[65];
+	long long			 id;
+	const struct intake_conf	*in;
+	char				*raw;
+	size_t				 len;
+	quarantine_retry_cb		 done;
+	void				*arg;
+};
+
+/* The documents are read (or there were none): take the message in. */
+static void
+quarantine_retry_finish(struct intake_reading *rd, void *arg)
+{
+	struct quarantine_retrying	*q = arg;
+	struct dom_err			 e;
+	enum intake_result		 res;
+	int				 rc = 0;
+
+	memset(&e, 0, sizeof e);
+	res = intake_process(q->in, q->raw, q->len, rd);
+	intake_read_free(rd);
+	if ((res == INTAKE_STORED || res == INTAKE_DUPLICATE) &&
+	    db_exec("UPDATE quarantine SET state = 'released' WHERE id = ?", "i",
+	    (int64_t)q->id) == -1)
+		rc = dom_db_fail(&e);
+	else if (db_begin() == -1 || audit_append(q->actor, "quarantine.retry",
+	    q->in->name, json_pack("{s:I,s:s}", "id", (json_int_t)q->id,
+	    "result", quarantine_result_name(res))) == -1 || db_commit() == -1)
+		rc = dom_db_fail(&e);
+	else if (res == INTAKE_RETRY)
+		rc = dom_fail(&e, DOM_UNAVAILABLE, "database unavailable, try "
+		    "again shortly");
+	q->done(rc, res, &e, q->arg);
+	free(q->raw);
+	free(q);
+}
+
 /*
  * Take a quarantined message in again, e.g. after grantd was improved. It
- * stays in quarantine, marked released, once it is taken in. Returns what
- * became of it, or -1.
+ * stays in quarantine, marked released, once it is taken in. Its
+ * documents are read by grantd-docread while the loop goes on, as for
+ * new mail; done(rc, result, e, arg) then says what became of it (rc -1
+ * with e filled if it could not be taken in), from the loop or, with no
+ * documents to read, before this returns. -1 with e filled if there is no
+ * such message or its mailbox is gone, and done is not called.
  */
 int
-quarantine_retry(const char *actor, long long id, enum intake_result *res,
-    struct dom_err *e)
+quarantine_retry(const char *actor, long long id, quarantine_retry_cb done,
+    void *arg, struct dom_err *e)
 {
-	const struct intake_conf	*in;
+	struct quarantine_retrying	*q;
 	struct intake_reading		*rd;
-	json_t				*row;
-	const char			*raw;
-	size_t				 len;
-	char				 source[64];
+	json_t				*row, *raw;
+	const char			*source;
 
 	if ((row = quarantine_row(id, e)) == NULL)
 		return -1;
-	snprintf(source, sizeof source, "%s",
-	    json_string_value(json_object_get(row, "source")));
-	if ((in = quarantine_source(source)) == NULL) {
+	q = xcalloc(1, sizeof *q);
+	source = json_string_value(json_object_get(row, "source"));
+	if ((q->in = quarantine_source(source)) == NULL) {
+		dom_fail(e, DOM_CONFLICT, "mailbox %s is no longer configured",
+		    source);
 		json_decref(row);
-		return dom_fail(e, DOM_CONFLICT, "mailbox %s is no longer "
-		    "configured", source);
+		free(q);
+		return -1;
 	}
-	raw = json_string_value(json_object_get(row, "raw"));
-	len = json_string_length(json_object_get(row, "raw"));
-	/*
-	 * The officer waits for the answer, and so, for the few seconds
-	 * its documents may take, does the loop: a rare, deliberate act.
-	 */
-	rd = intake_read_now(in, raw, len);
-	*res = intake_process(in, raw, len, rd);
-	intake_read_free(rd);
+	snprintf(q->actor, sizeof q->actor, "%s", actor);
+	q->id = id;
+	raw = json_object_get(row, "raw");
+	q->len = json_string_length(raw);
+	q->raw = xmalloc(q->len + 1);
+	memcpy(q->raw, json_string_value(raw), q->len + 1);
+	q->done = done;
+	q->arg = arg;
 	json_decref(row);
-	if ((*res == INTAKE_STORED || *res == INTAKE_DUPLICATE) &&
-	    db_exec("UPDATE quarantine SET state = 'released' WHERE id = ?", "i",
-	    (int64_t)id) == -1)
-		return dom_db_fail(e);
-	if (db_begin() == -1 || audit_append(actor, "quarantine.retry", source,
-	    json_pack("{s:I,s:s}", "id", (json_int_t)id, "result",
-	    quarantine_result_name(*res))) == -1 || db_commit() == -1)
-		return dom_db_fail(e);
-	if (*res == INTAKE_RETRY)
-		return dom_fail(e, DOM_UNAVAILABLE, "database unavailable, try again "
-		    "shortly");
+	if ((rd = intake_read_start(intake_loop(), q->in, q->raw, q->len,
+	    quarantine_retry_finish, q)) == NULL)
+		quarantine_retry_finish(NULL, q);
 	return 0;
 }

@@ -300,12 +300,14 @@ run grep -a -F -c "took longer than 5 seconds" "$(sent_to hung@example.org)"
 same "and the answer says why" "1" "$OUT"
 same "the hung reader is gone" "" "$(pgrep -P "$GRANTD_PID" -x sleep)"
 # An officer's retry of a quarantined message reads its documents too,
-# and answers once it is taken in. It is quarantined for its size first;
-# this reader gives the form back at once.
+# and answers once it is taken in; meanwhile grantd's loop goes on. It is
+# quarantined for its size first; this reader gives the form back after
+# two seconds.
 stop_grantd
-printf '#!/bin/sh\ncat >/dev/null\ncat %s\n' "$D/form.txt" >"$T/quick-reader"
-chmod 755 "$T/quick-reader"
-sed -i -e "s|^document_reader = .*|document_reader = $T/quick-reader|" \
+printf '#!/bin/sh\ncat >/dev/null\nsleep 2\ncat %s\n' "$D/form.txt" \
+    >"$T/slow-reader"
+chmod 755 "$T/slow-reader"
+sed -i -e "s|^document_reader = .*|document_reader = $T/slow-reader|" \
     -e 's/^\[limits\]/[limits]\nmax_message = 2048/' "$T/grantd.conf"
 start_grantd
 send retry@example.org "$D/table.docx"
@@ -317,8 +319,23 @@ stop_grantd
 sed -i '/^max_message = 2048$/d' "$T/grantd.conf"
 start_grantd
 qid=$(sql "SELECT id FROM quarantine WHERE raw LIKE '%retry@example.org%'")
-ok "retried" $GRANTCTL intake quarantine retry "$qid"
-has "and taken in" "taken in"
+$GRANTCTL intake quarantine retry "$qid" >"$T/retry.out" 2>&1 &
+retry_pid=$!
+for _ in $(seq 1 100); do
+	pgrep -f "$T/slow-reader" >/dev/null && break
+	sleep 0.02
+done
+ok "the retry's reader is running" pgrep -f "$T/slow-reader"
+t0=$(date +%s%N)
+run $GRANTCTL status
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+same "status answers while a retry's file is read" "0" "$RC"
+[ "$ms" -lt 1000 ] && pass "status took ${ms} ms, not the reader's 2 s" ||
+    fail "status took ${ms} ms while a retry's file was read"
+wait "$retry_pid"
+same "retried" "0" "$?"
+run grep -c "taken in" "$T/retry.out"
+same "and taken in, once its file is read" "1" "$OUT"
 ok "its file read into an application" has_app retry@example.org
 wait_for "retry: answered" 15 answered retry@example.org
 run grep -a -F -c "from the file you attached, table.docx" \
