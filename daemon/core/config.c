@@ -72,6 +72,7 @@ static const struct config_key config_keys[] = {
 	{ "notify", "digest_hour", CONF_INT, S(notify_digest_hour), "7", 0, 23, NULL },
 	{ "monitoring", "remind_days", CONF_INT, S(monitor_remind_days), "14", 1, 90, NULL },
 	{ "monitoring", "end_weeks", CONF_INT, S(monitor_end_weeks), "8", 0, 104, NULL },
+	{ "monitoring", "followup_weeks", CONF_INT, S(monitor_followup_weeks), "17", 0, 52, NULL },
 	{ "monitoring", "check_interval", CONF_INT, S(monitor_check_interval), "3600", 1, 86400, NULL },
 	{ "notify", "offer_chase_days", CONF_INT, S(notify_offer_chase_days), "14", 1, 365, NULL },
 	{ "limits", "max_attachment", CONF_INT, S(max_attachment), "10485760", 1024, 1073741824, NULL },

@@ -14,7 +14,7 @@
 
 #include "grant.h"
 
-#define GRANTD_SCHEMA_VERSION 7	/* highest sql/NNN-*.sql this binary knows */
+#define GRANTD_SCHEMA_VERSION 8	/* highest sql/NNN-*.sql this binary knows */
 
 /* config.c */
 struct intake_conf {
@@ -74,6 +74,7 @@ struct config {
 	/* [monitoring] */
 	long		 monitor_remind_days;
 	long		 monitor_end_weeks;
+	long		 monitor_followup_weeks;
 	long		 monitor_check_interval;
 	long		 notify_offer_chase_days;
 	/* [limits] */

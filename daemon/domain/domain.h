@@ -365,7 +365,8 @@ void		 monitor_stop(void);
  * tranche.c: a grant's payments. A tranche is releasable when its grant
  * is accepted (or active), its organisation has verified bank details,
  * and, for any tranche after the first, the grant's latest monitoring
- * return due on or before the tranche's due date is approved, or that
+ * return due on or before the tranche's due date (a follow-up, which
+ * comes after the work, never counts) is approved, or that
  * condition was waived (tranches.waived_reason). A tranche is held when
  * hold_reason is set (or its state is 'held'). A payment run takes
  * tranches that are due (or released: due and released is the move a
@@ -378,7 +379,8 @@ void		 monitor_stop(void);
 	"bank_details rb WHERE rb.org_key = rg.org_key AND rb.state = "	\
 	"'verified')) AND (t.number = 1 OR t.waived_reason IS NOT NULL OR "	\
 	"COALESCE((SELECT rm.state FROM monitoring_returns rm WHERE "	\
-	"rm.grant_id = t.grant_id AND rm.due_date <= t.due_date ORDER BY "	\
+	"rm.grant_id = t.grant_id AND rm.due_date <= t.due_date AND "	\
+	"rm.kind <> 'followup' ORDER BY "					\
 	"rm.due_date DESC, rm.id DESC LIMIT 1), 'approved') = 'approved'))"
 #define TRANCHE_PAYABLE_SQL						\
 	"(t.state IN ('due', 'released') AND t.hold_reason IS NULL AND "	\

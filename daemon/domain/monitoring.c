@@ -2,7 +2,9 @@
  * monitoring.c: the returns a grant owes. A grant's plan comes from its
  * fund (funds.monitoring_plan): 'end', one return some weeks after the
  * last payment or the project's end; or 'quarterly', a return every
- * quarter from acceptance plus an annual one each year. The group is
+ * quarter from acceptance plus an annual one each year. Either way a
+ * short follow-up return comes some months after the last, for the
+ * wellbeing questions asked again (followup_weeks). The group is
  * reminded before the due date and on it, and when a return is overdue
  * the group is written to and the grant's named officer told: each once,
  * each marked in the same transaction as its letter, so two grantd
@@ -49,18 +51,31 @@ monitor_date_ok(const char *s)
 
 /* ---- the plan ---- */
 
+/* A return due n units after from, then weeks more (0 but for the
+ * follow-up, which comes after the last one): 1 added, 0 already there. */
 static int
 monitor_add(long long grant_id, const char *kind, const char *period,
-    const char *from, const char *unit, long n)
+    const char *from, const char *unit, long n, long weeks)
 {
 	/* unit is one of two fixed words, never input. */
-	char	sql[256];
+	char	sql[320];
 
 	snprintf(sql, sizeof sql, "INSERT IGNORE INTO monitoring_returns "
-	    "(grant_id, kind, period, due_date) VALUES (?, ?, ?, DATE_ADD(?, "
-	    "INTERVAL ? %s))", unit);
-	return db_exec(sql, "isssi", (int64_t)grant_id, kind, period, from,
-	    (int64_t)n);
+	    "(grant_id, kind, period, due_date) VALUES (?, ?, ?, DATE_ADD("
+	    "DATE_ADD(?, INTERVAL ? %s), INTERVAL ? WEEK))", unit);
+	return db_exec(sql, "isssii", (int64_t)grant_id, kind, period, from,
+	    (int64_t)n, (int64_t)weeks);
+}
+
+/* The follow-up after the last return (from + n units), if asked for. */
+static int
+monitor_add_followup(long long grant_id, const char *from, const char *unit,
+    long n)
+{
+	if (grantd_config->monitor_followup_weeks == 0)
+		return 0;
+	return monitor_add(grant_id, "followup", "follow-up", from, unit, n,
+	    grantd_config->monitor_followup_weeks);
 }
 
 /* The day a year after start ("2027-01-15"), as the database counts. */
@@ -119,9 +134,12 @@ monitor_plan_create(long long grant_id)
 		/* Nothing says when it ends: a year from acceptance. */
 		if (basis[0] == '\0' && monitor_year_on(start, basis) == -1)
 			rc = -1;
-		else
-			rc = monitor_add(grant_id, "end", "end of project",
-			    basis, "WEEK", grantd_config->monitor_end_weeks);
+		else if ((rc = monitor_add(grant_id, "end", "end of project",
+		    basis, "WEEK", grantd_config->monitor_end_weeks, 0)) != -1) {
+			added = monitor_add_followup(grant_id, basis, "WEEK",
+			    grantd_config->monitor_end_weeks);
+			rc = added == -1 ? -1 : rc + added;
+		}
 		json_decref(g);
 		return rc;
 	}
@@ -142,15 +160,18 @@ monitor_plan_create(long long grant_id)
 	for (i = 1; i <= n && i <= MONITOR_QUARTERS_MAX; i++) {
 		snprintf(period, sizeof period, "quarter %ld", i);
 		if ((rc = monitor_add(grant_id, "quarterly", period, start,
-		    "MONTH", 3 * i)) == -1)
+		    "MONTH", 3 * i, 0)) == -1)
 			break;
 		added += rc;
 	}
+	if (rc != -1 && (rc = monitor_add_followup(grant_id, start, "MONTH",
+	    3 * (i - 1))) != -1)
+		added += rc;
 	for (i = 1; rc != -1 && i <= months / 12 &&
 	    i <= MONITOR_YEARS_MAX; i++) {
 		snprintf(period, sizeof period, "year %ld", i);
 		if ((rc = monitor_add(grant_id, "annual", period, start,
-		    "MONTH", 12 * i)) != -1)
+		    "MONTH", 12 * i, 0)) != -1)
 			added += rc;
 	}
 	json_decref(g);
@@ -236,6 +257,8 @@ monitor_title(const char *kind, const char *period, char *buf, size_t len)
 {
 	if (strcmp(kind, "end") == 0)
 		snprintf(buf, len, "end-of-project monitoring return");
+	else if (strcmp(kind, "followup") == 0)
+		snprintf(buf, len, "follow-up wellbeing return");
 	else if (strcmp(kind, "annual") == 0)
 		snprintf(buf, len, "annual monitoring return (%s)", period);
 	else
@@ -281,6 +304,8 @@ monitor_letter_vars(long long id)
 	    "project_title", monitor_s(r, "project_title"),
 	    "fund_name", monitor_s(r, "fund_name"),
 	    "days_left", days_left, "days_overdue", days_over);
+	json_object_set_new(vars, "followup", json_boolean(strcmp(
+	    monitor_s(r, "kind"), "followup") == 0));
 	json_object_set_new(vars, "contact_name", json_string(
 	    monitor_s(r, "contact_name") != NULL ? monitor_s(r, "contact_name") :
 	    monitor_s(r, "organisation")));

@@ -34,11 +34,12 @@ tranche_releasable(long long id, char *why, size_t len)
 	    "AS grant_state, g.reference, EXISTS (SELECT 1 FROM bank_details "
 	    "b WHERE b.org_key = g.org_key AND b.state = 'verified') AS "
 	    "bank, (SELECT m.state FROM monitoring_returns m WHERE "
-	    "m.grant_id = t.grant_id AND m.due_date <= t.due_date ORDER BY "
-	    "m.due_date DESC, m.id DESC LIMIT 1) AS return_state, (SELECT "
-	    "m.period FROM monitoring_returns m WHERE m.grant_id = t.grant_id "
-	    "AND m.due_date <= t.due_date ORDER BY m.due_date DESC, m.id DESC "
-	    "LIMIT 1) AS return_period, (" TRANCHE_RELEASABLE_SQL ") AS ok "
+	    "m.grant_id = t.grant_id AND m.due_date <= t.due_date AND m.kind "
+	    "<> 'followup' ORDER BY m.due_date DESC, m.id DESC LIMIT 1) AS "
+	    "return_state, (SELECT m.period FROM monitoring_returns m WHERE "
+	    "m.grant_id = t.grant_id AND m.due_date <= t.due_date AND m.kind "
+	    "<> 'followup' ORDER BY m.due_date DESC, m.id DESC LIMIT 1) AS "
+	    "return_period, (" TRANCHE_RELEASABLE_SQL ") AS ok "
 	    "FROM tranches t JOIN grants g ON g.id = t.grant_id WHERE t.id = ?",
 	    "i", (int64_t)id)) == NULL)
 		return -1;

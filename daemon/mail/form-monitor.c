@@ -705,9 +705,14 @@ mon_has_stage(json_t *f, const char *stage)
  * of a project).
  */
 json_t *
-form_monitor_missing(json_t *f, int wellbeing)
+form_monitor_missing(json_t *f, const char *kind)
 {
 	json_t	*list = json_array();
+	int	 wellbeing = strcmp(kind, "end") == 0;
+
+	/* A follow-up asks only what the group may not have: none is owed. */
+	if (strcmp(kind, "followup") == 0)
+		return list;
 
 	if (!json_is_integer(json_object_get(f, "spend_pence")))
 		json_array_append_new(list, json_string("Spend to date: how much "

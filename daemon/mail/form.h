@@ -43,7 +43,7 @@ int		 form_is_signoff(const char *);
  */
 json_t		*form_monitor_read(const char *);
 json_t		*form_monitor_merge(json_t *, json_t *);
-json_t		*form_monitor_missing(json_t *, int);
+json_t		*form_monitor_missing(json_t *, const char *);
 json_t		*form_monitor_understood(json_t *);
 
 /*

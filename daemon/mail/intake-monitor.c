@@ -78,6 +78,37 @@ intake_monitor_any(json_t *f)
 }
 
 /*
+ * What a follow-up keeps: the wellbeing counts at follow-up. The same
+ * reply's baseline, spend or people were counted in the returns before,
+ * and would be counted twice in the programme's figures.
+ */
+static void
+intake_monitor_followup_only(json_t *f)
+{
+	static const char *const keys[] = { "spend", "spend_pence", "people",
+	    "volunteers", "activities", NULL };
+	const char *const	*k;
+	json_t			*w = json_object_get(f, "wellbeing"), *keep, *c;
+	size_t			 i;
+
+	for (k = keys; *k != NULL; k++)
+		json_object_del(f, *k);
+	if (w == NULL)
+		return;
+	keep = json_array();
+	json_array_foreach(w, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "stage")),
+		    "followup") == 0)
+			json_array_append(keep, c);
+	if (json_array_size(keep) > 0)
+		json_object_set_new(f, "wellbeing", keep);
+	else {
+		json_decref(keep);
+		json_object_del(f, "wellbeing");
+	}
+}
+
+/*
  * The return from the body or a file sent with it (plain text, or a
  * document grantd-docread read), whichever holds more of it; the body
  * wins a tie, as the application form's reader has it.
@@ -183,8 +214,11 @@ intake_monitor(const struct mime_message *m, const struct intake_doc *docs,
 		return rc;
 	}
 	fields = intake_monitor_read(m, docs, ndocs);
+	if (strcmp(r.kind, "followup") == 0)
+		intake_monitor_followup_only(fields);
 	if (!intake_monitor_any(fields) && strcmp(r.state, "incomplete") != 0 &&
-	    strcmp(r.state, "received") != 0) {
+	    strcmp(r.state, "received") != 0 && strcmp(r.kind, "followup") !=
+	    0) {
 		/* Nothing of the return in it: the form again, and the officer. */
 		json_decref(fields);
 		xasprintf(&refs, "%s%s%s", m->references ? m->references : "",
@@ -201,7 +235,7 @@ intake_monitor(const struct mime_message *m, const struct intake_doc *docs,
 	}
 	merged = form_monitor_merge(r.fields, fields);
 	json_decref(fields);
-	missing = form_monitor_missing(merged, strcmp(r.kind, "end") == 0);
+	missing = form_monitor_missing(merged, r.kind);
 	rc = monitor_record(&r, mail_id, merged, missing) == -1 ||
 	    intake_monitor_answer(&r, m, merged, missing) == -1 ||
 	    (json_array_size(missing) == 0 && intake_monitor_tell(&r, "%s: "

@@ -60,7 +60,7 @@ static const char *template_names[] = {
 	"scored", "comments", "commented", "offer_by",
 	/* monitoring */
 	"return_title", "return_due", "days_overdue", "days_left", "missing",
-	"understood_any", "return_id",
+	"understood_any", "return_id", "followup",
 	/* staff */
 	"user_name", "items", "text", "things_need", "note",
 	NULL

@@ -139,8 +139,8 @@ same "they add up to the award" "150003" \
 same "the first is due today's working day" "due" \
     "$(sql "SELECT t.state FROM tranches t JOIN grants g ON g.id = t.grant_id WHERE g.reference = '$G1' AND t.number = 1")"
 letter tranche-schedule jo@example.org
-same "acceptance schedules the fund's end-of-project return, after the last payment" \
-    "1 end" "$(sql "SELECT COUNT(*), MIN(r.kind) FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference = '$G1' AND r.due_date > (SELECT MAX(t.due_date) FROM tranches t WHERE t.grant_id = g.id)" | tr '\t' ' ')"
+same "acceptance schedules the fund's end-of-project return after the last payment, then the follow-up" \
+    "end,followup" "$(sql "SELECT GROUP_CONCAT(r.kind ORDER BY r.due_date) FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference = '$G1' AND r.due_date > (SELECT MAX(t.due_date) FROM tranches t WHERE t.grant_id = g.id)")"
 fails "accepting twice is refused" 1 "grant $G1 is accepted; only an offered grant can be accepted" \
     as $PRIYA $GRANTCTL grant accept "$G1" --by "Jo Bloggs, Treasurer"
 

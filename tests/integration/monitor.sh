@@ -1,11 +1,12 @@
 # monitor.sh: monitoring returns. A grant's plan from its fund (one return
-# at the end of the project, or quarterly plus annual), with due dates the
-# test works out itself; reminders before and on the due date and the
+# at the end of the project, or quarterly plus annual, then a follow-up),
+# with due dates the test works out itself; reminders before and on the due date and the
 # escalation of an overdue return to the grant's officer, each sent once
 # by grantd's timer; returns read from realistic replies
 # (tests/fixtures/monitoring), an incomplete one answered with exactly
 # what is missing, a reply from elsewhere held; approving a return
-# releases the payment held for it; chasing sends the reminder again.
+# releases the payment held for it; chasing sends the reminder again; the
+# follow-up asks only the wellbeing questions and keeps only those.
 . "$top_srcdir/tests/integration/lib.sh"
 mkdir -p "$T/inbox/new" "$T/inbox/cur" "$T/inbox/tmp"
 EXTRA_CONFIG="
@@ -18,6 +19,7 @@ poll_interval = 1
 [monitoring]
 remind_days = 14
 end_weeks = 8
+followup_weeks = 17
 check_interval = 1"
 setup
 # Returns sent as documents are read by grantd-docread, as forms are.
@@ -64,15 +66,18 @@ rid() {		# rid REF: the id of the grant's first return
 # ---- plans ----
 
 # Fast Grants: one return, end_weeks after the later of the last payment
-# and the project's end (the form's end date here).
+# and the project's end (the form's end date here), and the follow-up
+# followup_weeks after that.
 grant 1 "$FG" accepted 2027-01-15 2027-06-30
 tranche MG-2027-0001 1 2027-02-01
 tranche MG-2027-0001 2 2027-05-20
 ok "an officer schedules a Fast Grant's returns" setpriv --reuid=5001 $GRANTCTL monitor plan MG-2027-0001
 want=$(date -d "2027-06-30 +8 weeks" +%Y-%m-%d)
 has "the plan is printed" "$want  end of project  scheduled"
-same "one end-of-project return, 8 weeks after the project's end" \
-    "end end of project $want scheduled" "$(returns MG-2027-0001)"
+same "one end-of-project return, 8 weeks after the project's end, the follow-up 17 after it" \
+    "end end of project $want scheduled
+followup follow-up $(date -d "$want +17 weeks" +%Y-%m-%d) scheduled" \
+    "$(returns MG-2027-0001)"
 
 # Without an end date in the form, from the last payment.
 grant 2 "$FG" active 2027-01-15
@@ -81,7 +86,7 @@ tranche MG-2027-0002 2 2027-09-10
 ok "the plan of a grant with no end date" $GRANTCTL monitor plan MG-2027-0002
 same "due 8 weeks after the last payment" \
     "end end of project $(date -d '2027-09-10 +8 weeks' +%Y-%m-%d) scheduled" \
-    "$(returns MG-2027-0002)"
+    "$(returns MG-2027-0002 | grep -v followup)"
 
 # Social Action Fund: a return every quarter from acceptance to the end
 # of the project, and an annual one each year.
@@ -92,12 +97,13 @@ for q in 1 2 3 4; do
 	want="$want
 quarterly quarter $q $(date -d "2027-01-15 +$((3 * q)) months" +%Y-%m-%d) scheduled"
 done
-want="annual year 1 $(date -d '2027-01-15 +12 months' +%Y-%m-%d) scheduled${want}"
-same "four quarterly returns and one annual, three months apart" \
+want="annual year 1 $(date -d '2027-01-15 +12 months' +%Y-%m-%d) scheduled${want}
+followup follow-up $(date -d '2027-01-15 +12 months +17 weeks' +%Y-%m-%d) scheduled"
+same "four quarterly returns, one annual, three months apart, then the follow-up" \
     "$(printf '%s\n' "$want" | sort)" "$(returns MG-2027-0003 | sort)"
 ok "planning again" $GRANTCTL monitor plan MG-2027-0003
-has "adds nothing" "owes 5 monitoring returns (0 new)"
-same "nothing doubled" 5 "$(returns MG-2027-0003 | wc -l)"
+has "adds nothing" "owes 6 monitoring returns (0 new)"
+same "nothing doubled" 6 "$(returns MG-2027-0003 | wc -l)"
 
 grant 9 "$FG" offered 2027-01-15
 fails "a grant not yet accepted owes nothing" 1 \
@@ -116,7 +122,7 @@ grant 6 "$FG" active 2027-01-15
 for n in 4 5 6; do $GRANTCTL monitor plan MG-2027-000$n >/dev/null; done
 same "with neither payments nor an end date, a year from acceptance" \
     "end end of project $(date -d '2027-01-15 +12 months +8 weeks' +%Y-%m-%d) scheduled" \
-    "$(returns MG-2027-0004)"
+    "$(returns MG-2027-0004 | grep -v followup)"
 # MG-2027-0004's second payment waits for its return.
 tranche MG-2027-0004 1 2027-02-01 paid
 tranche MG-2027-0004 2 "$(date -d "$today +20 days" +%Y-%m-%d)" held \
@@ -124,7 +130,7 @@ tranche MG-2027-0004 2 "$(date -d "$today +20 days" +%Y-%m-%d)" held \
 # ... and its third, not held, waits all the same (payments after the
 # first wait for the latest return due by their date to be approved).
 tranche MG-2027-0004 3 "$(date -d "$today +40 days" +%Y-%m-%d)" due
-sql "UPDATE monitoring_returns r JOIN grants g ON g.id = r.grant_id SET r.due_date = CASE g.reference WHEN 'MG-2027-0004' THEN DATE_ADD('$today', INTERVAL 5 DAY) WHEN 'MG-2027-0005' THEN '$today' ELSE DATE_SUB('$today', INTERVAL 3 DAY) END WHERE g.reference IN ('MG-2027-0004', 'MG-2027-0005', 'MG-2027-0006')"
+sql "UPDATE monitoring_returns r JOIN grants g ON g.id = r.grant_id SET r.due_date = CASE g.reference WHEN 'MG-2027-0004' THEN DATE_ADD('$today', INTERVAL 5 DAY) WHEN 'MG-2027-0005' THEN '$today' ELSE DATE_SUB('$today', INTERVAL 3 DAY) END WHERE g.reference IN ('MG-2027-0004', 'MG-2027-0005', 'MG-2027-0006') AND r.kind = 'end'"
 # Returns of other grants are not due for months: no letters for them.
 sent_of() {	# sent_of REF TEMPLATE: how many such letters were queued
 	sql "SELECT COUNT(*) FROM outbox WHERE reference = '$1' AND template = '$2'"
@@ -141,7 +147,7 @@ same "each reminder sent once, and only the one that fits the day" \
 	printf '%s ' "$(sent_of MG-2027-000$r monitoring-$t)"; done; done |
 	sed 's/ $//')"
 same "each marked when it went" "1 0 0 0 1 0 0 0 1" \
-    "$(sql "SELECT r.reminded_at IS NOT NULL, r.due_reminded_at IS NOT NULL, r.escalated_at IS NOT NULL FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference IN ('MG-2027-0004', 'MG-2027-0005', 'MG-2027-0006') ORDER BY g.reference" | tr '\t\n' '  ' | sed 's/ $//')"
+    "$(sql "SELECT r.reminded_at IS NOT NULL, r.due_reminded_at IS NOT NULL, r.escalated_at IS NOT NULL FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference IN ('MG-2027-0004', 'MG-2027-0005', 'MG-2027-0006') AND r.kind = 'end' ORDER BY g.reference" | tr '\t\n' '  ' | sed 's/ $//')"
 same "no letter for returns not yet near" 0 \
     "$(sql "SELECT COUNT(*) FROM outbox WHERE reference IN ('MG-2027-0001', 'MG-2027-0002', 'MG-2027-0003')")"
 same "the officer is told of the overdue return, once" 1 \
@@ -149,9 +155,10 @@ same "the officer is told of the overdue return, once" 1 \
 same "the escalation is audited" 1 \
     "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.overdue' AND entity = 'MG-2027-0006'")"
 
-# letter_file ADDRESS TEMPLATE: the one letter of TEMPLATE sent there.
+# letter_file ADDRESS TEMPLATE: the latest letter of TEMPLATE sent
+# there, once it is sent.
 letter_file() {
-	mid=$(sql "SELECT message_id FROM outbox WHERE to_addr = '$1' AND template = '$2' AND state = 'sent'")
+	mid=$(sql "SELECT message_id FROM outbox WHERE id = (SELECT MAX(id) FROM outbox WHERE to_addr = '$1' AND template = '$2') AND state = 'sent'")
 	[ -n "$mid" ] && grep -l -F "<$mid>" "$T/sent/new/"* 2>/dev/null | head -1
 }
 letter() {	# letter NAME ADDRESS TEMPLATE: checked whole against its golden file
@@ -173,7 +180,7 @@ has "and its grant" "MG-2027-0006"
 fails "a fund that does not exist" 1 "no fund XX" $GRANTCTL monitor list --fund XX
 fails "an assessor does not read returns" 1 "" setpriv --reuid=5002 $GRANTCTL monitor list
 ok "list a fund's returns" $GRANTCTL monitor list --fund SA
-same "the Social Action Fund's five" 5 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-0003')"
+same "the Social Action Fund's six" 6 "$(printf '%s\n' "$OUT" | grep -c 'MG-2027-0003')"
 
 # ---- returns by email ----
 
@@ -368,6 +375,67 @@ same "from the document, not the body" "198000 64 7 3" \
     "$(sql "SELECT spend, people, volunteers, (SELECT COUNT(*) FROM wellbeing_counts WHERE return_id = r.id) FROM monitoring_returns r WHERE id = $R2" | tr '\t' ' ')"
 ok "show it" $GRANTCTL monitor show "$R2"
 has "the document is kept" "report.docx (application/vnd.openxmlformats"
+
+# ---- the follow-up ----
+
+# MG-2027-0005's follow-up, due in 5 days: the reminder asks only the
+# wellbeing questions again.
+FU=$(sql "SELECT r.id FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference = 'MG-2027-0005' AND r.kind = 'followup'")
+sql "UPDATE monitoring_returns SET due_date = DATE_ADD('$today', INTERVAL 5 DAY) WHERE id = $FU"
+letter monitoring-reminder-followup group5@example.org monitoring-reminder
+# The group fills in the whole form again: only the follow-up is kept,
+# as the rest was counted in the return before.
+cat >"$T/followup.eml" <<'EOF'
+From: %FROM%
+To: Fast Grants <grants@example.org>
+Subject: Re: [%REF%] Your follow-up wellbeing return
+Message-ID: <follow-up-return@mail.example.net>
+In-Reply-To: %IN_REPLY_TO%
+References: %IN_REPLY_TO%
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+People reached: 14
+Baseline life satisfaction: 14 people scored 5
+Follow-up life satisfaction: 9 people scored 8, 3 scored 7
+Follow-up happiness: 12 people scored 8
+
+Amira
+EOF
+reply "$T/followup.eml" "Amira <group5@example.org>" MG-2027-0005 monitoring-reminder
+same "the follow-up is received with only its own counts" \
+    "received - followup life 7 3,followup life 8 9,followup happy 8 12" \
+    "$(sql "SELECT state, COALESCE(people, '-') FROM monitoring_returns WHERE id = $FU" | tr '\t' ' ') $(sql "SELECT stage, question, score, people FROM wellbeing_counts WHERE return_id = $FU ORDER BY question = 'happy', score" | tr '\t' ' ' | paste -sd, -)"
+letter monitoring-received-followup group5@example.org monitoring-received
+# No payment waits for a follow-up: with the end return approved, a
+# payment due after the follow-up's date may be paid.
+tranche MG-2027-0005 1 2027-02-01 paid
+tranche MG-2027-0005 2 "$(date -d "$today +30 days" +%Y-%m-%d)" due
+ok "the end return approved" $GRANTCTL monitor approve "$(rid MG-2027-0005)"
+ok "tranche list" $GRANTCTL tranche list --grant MG-2027-0005
+lacks "the payment waits for no follow-up" "monitoring return"
+# Not asking the questions again is an answer too.
+cat >"$T/no-followup.eml" <<'EOF'
+From: %FROM%
+To: Fast Grants <grants@example.org>
+Subject: Re: [%REF%] Your follow-up wellbeing return
+Message-ID: <no-follow-up@mail.example.net>
+In-Reply-To: %IN_REPLY_TO%
+References: %IN_REPLY_TO%
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Sorry, we did not manage to ask everyone again, the group has finished
+for the summer.
+
+Amira
+EOF
+sql "DELETE FROM wellbeing_counts WHERE return_id = $FU"
+sql "UPDATE monitoring_returns SET state = 'due', fields = NULL, received_at = NULL WHERE id = $FU"
+reply "$T/no-followup.eml" "Amira <group5@example.org>" MG-2027-0005 monitoring-reminder
+same "a follow-up without figures is received all the same" "received 0" \
+    "$(sql "SELECT state, (SELECT COUNT(*) FROM wellbeing_counts WHERE return_id = $FU) FROM monitoring_returns WHERE id = $FU" | tr '\t' ' ')"
+letter monitoring-received-no-figures group5@example.org monitoring-received
 
 # ---- approval ----
 
