@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 
 #include <cmocka.h>
 
 #include "grant.h"
 #include "mail/form.h"
+#include "corpus.h"
 
 #ifndef FORMS_DIR
 #define FORMS_DIR "tests/fixtures/forms"
@@ -34,36 +34,6 @@ struct tally {
 	size_t	kept;		/* kept as written, in order */
 	size_t	extra;		/* kept, but not asked */
 };
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **
-corpus_names(size_t *n)
-{
-	DIR		*d;
-	struct dirent	*e;
-	char		**names = NULL;
-	size_t		 len;
-
-	*n = 0;
-	if ((d = opendir(FORMS_DIR)) == NULL)
-		fail_msg("cannot open %s", FORMS_DIR);
-	while ((e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
-			continue;
-		if ((names = realloc(names, (*n + 1) * sizeof *names)) == NULL)
-			fail_msg("out of memory");
-		xasprintf(&names[(*n)++], "%.*s", (int)(len - 4), e->d_name);
-	}
-	closedir(d);
-	qsort(names, *n, sizeof *names, by_name);
-	return names;
-}
 
 static void
 show(const char *name, const char *what, const char *key, json_t *v)
@@ -160,7 +130,7 @@ test_corpus(void **state)
 	size_t		 n, i;
 
 	memset(&t, 0, sizeof t);
-	names = corpus_names(&n);
+	names = corpus_names(FORMS_DIR, ".txt", &n);
 	for (i = 0; i < n; i++) {
 		measure_one(names[i], &t);
 		free(names[i]);

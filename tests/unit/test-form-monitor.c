@@ -14,13 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 
 #include <cmocka.h>
 
 #include "grant.h"
 #include "mail/form.h"
 #include "mail/mime.h"
+#include "corpus.h"
 
 #ifndef MONITORING_DIR
 #define MONITORING_DIR "tests/fixtures/monitoring"
@@ -31,33 +31,6 @@
 struct tally {
 	size_t	expected, correct, wrong;
 };
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*s;
-	long	 n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = xmalloc((size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n)
-		fail_msg("cannot read %s", path);
-	s[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return s;
-}
 
 static int
 has_count(json_t *got, json_t *want)
@@ -138,45 +111,22 @@ measure(const char *name, json_t *got, json_t *want, struct tally *t)
 static void
 test_corpus(void **state)
 {
-	struct mime_limits	 lim = { 1 << 20, 1 << 22 };
 	struct mime_message	*m;
 	struct tally		 t = { 0, 0, 0 };
-	DIR			*d;
-	struct dirent		*e;
-	char			**names = NULL, *raw, *path, err[256];
+	char			**names;
 	json_t			*got, *want;
-	size_t			 n = 0, i, len;
+	size_t			 n, i;
 
 	(void)state;
-	if ((d = opendir(MONITORING_DIR)) == NULL)
-		fail_msg("cannot open %s", MONITORING_DIR);
-	while ((e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".eml") == 0) {
-			names = realloc(names, (n + 1) * sizeof *names);
-			xasprintf(&names[n++], "%.*s", (int)(len - 4),
-			    e->d_name);
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	names = corpus_names(MONITORING_DIR, ".eml", &n);
 	assert_true(n >= CORPUS_MIN);
 	for (i = 0; i < n; i++) {
-		xasprintf(&path, "%s/%s.eml", MONITORING_DIR, names[i]);
-		raw = slurp(path, &len);
-		free(path);
-		if (mime_parse(raw, len, &lim, &m, err, sizeof err) == -1)
-			fail_msg("%s: %s", names[i], err);
+		m = corpus_case(MONITORING_DIR, names[i], &want);
 		got = form_monitor_read(m->body);
-		xasprintf(&path, "%s/%s.json", MONITORING_DIR, names[i]);
-		if ((want = json_load_file(path, 0, NULL)) == NULL)
-			fail_msg("%s: no expectations", names[i]);
 		measure(names[i], got, want, &t);
 		json_decref(got);
 		json_decref(want);
 		mime_free(m);
-		free(path);
-		free(raw);
 		free(names[i]);
 	}
 	free(names);
