@@ -386,7 +386,7 @@ decide_grant(const char *actor, const struct decide_app *a, int64_t amount,
 	    "{s:I,s:s,s:I}", "grant", (json_int_t)id, "state",
 	    "offered", "amount", (json_int_t)amount)) == -1)
 		return -1;
-	return grant_offer(id);
+	return grant_offer(id, 0);
 }
 
 /*

@@ -405,7 +405,7 @@ int		 grant_letter_reply(const struct grant *, const char *, json_t *,
 		     const char *);
 int		 grant_schedule_letter(const struct grant *, const char *,
 		     json_t *, const char *, struct dom_err *);
-int		 grant_offer(long long);
+int		 grant_offer(long long, int);
 int		 grant_accept_locked(const char *, struct grant *, const char *,
 		     const char *, struct dom_err *);
 json_t		*grant_accept(const char *, const char *, const char *,

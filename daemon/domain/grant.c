@@ -245,10 +245,11 @@ grant_planned(const struct grant *g)
 /*
  * Inside the transaction that created grant id (decision.c, or grant
  * create): the organisation's key, the fund's default plan unless one
- * is set, and the offer letter.
+ * is set, and the offer letter; revised, the offer again after its plan
+ * changed, saying it replaces the one before.
  */
 int
-grant_offer(long long id)
+grant_offer(long long id, int revised)
 {
 	struct grant	 g;
 	json_t		*vars, *row;
@@ -281,6 +282,7 @@ grant_offer(long long id)
 	json_object_set_new(vars, "tranches", grant_planned(&g));
 	json_object_set_new(vars, "instalments", json_boolean(json_array_size(
 	    json_object_get(vars, "tranches")) > 1));
+	json_object_set_new(vars, "revised", json_boolean(revised));
 	return grant_letter(&g, "offer", vars);
 }
 
@@ -487,7 +489,7 @@ grant_create(const char *actor, json_t *in, struct dom_err *e)
 	    audit_append(actor, "grant.create", ref, json_pack("{s:I,s:s,s:I,"
 	    "s:s,s:s?}", "grant", (json_int_t)id, "state", "offered", "amount",
 	    (json_int_t)amount, "fund", fund, "plan", plan)) == -1 ||
-	    grant_offer(id) == -1 || db_commit() == -1) {
+	    grant_offer(id, 0) == -1 || db_commit() == -1) {
 		dom_db_fail(e);
 		return NULL;
 	}
@@ -538,6 +540,11 @@ grant_plan(const char *actor, const char *ref, const char *plan,
 		return NULL;
 	}
 	snprintf(g.plan, sizeof g.plan, "%s", plan);
+	/* An offer not yet accepted is sent again with the new dates. */
+	if (strcmp(g.state, "offered") == 0 && grant_offer(g.id, 1) == -1) {
+		dom_db_fail(e);
+		return NULL;
+	}
 	if (strcmp(g.state, "accepted") == 0 &&
 	    (tranche_plan(actor, &g, plan, workday_today(), e) == -1 ||
 	    grant_schedule_letter(&g, "grant-changed", json_pack("{s:s}",

@@ -53,7 +53,7 @@ static const char *template_names[] = {
 	"accept_by", "conditions", "tranches", "number", "due", "paid_on",
 	"payment_reference", "grant_total", "expect_by", "to_come",
 	"purpose", "reporting_quarterly",
-	"expected", "change", "scheduled", "instalments",
+	"expected", "change", "scheduled", "instalments", "revised",
 	/* assessment */
 	"applications", "score_address", "scale", "scale_max", "weighted",
 	"refused",

@@ -105,6 +105,9 @@ same "it is offered, with the organisation's key and plan" \
     "offered	riverside allotment group	quarterly --years 1" \
     "$(sql "SELECT state, org_key, plan FROM grants WHERE reference = '$G1'")"
 letter offer jo@example.org
+ok "an offer's plan changed before it is accepted" \
+    as $PRIYA $GRANTCTL grant plan "$G1" quarterly --years 1
+letter offer-revised jo@example.org
 fails "more than the fund's unallocated money is refused" 1 \
     "fund GX has only £2,499.97 unallocated; a grant of £2,500.00 does not fit" \
     as $PRIYA $GRANTCTL grant create --fund GX --org "Other Group" \
