@@ -55,7 +55,8 @@ static const char *grant_states[] = {
 static const struct state_move grant_moves[] = {
 	{ "offered", "accepted" }, { "accepted", "active" },
 	{ "active", "completed" }, { "active", "suspended" },
-	{ "suspended", "active" }, { "offered", "terminated" },
+	{ "suspended", "active" }, { "accepted", "suspended" },
+	{ "suspended", "accepted" }, { "offered", "terminated" },
 	{ "accepted", "terminated" }, { "active", "terminated" },
 	{ "suspended", "terminated" }, { NULL, NULL }
 };

@@ -682,8 +682,9 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 	const char	*action = dom_str(in, "action"), *reason = dom_str(in,
 			    "reason");
 	struct grant	 g;
-	int64_t		 amount = 0, cancelled;
+	int64_t		 amount = 0, cancelled, paid;
 	char		 change[600], m[MONEY_BUFLEN];
+	json_t		*extra;
 
 	if (action == NULL) {
 		dom_fail(e, DOM_BAD, "vary how: amount, suspend, resume, "
@@ -732,7 +733,13 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 			    "suspended", ref, g.state);
 			return NULL;
 		}
-		if (grant_move(actor, &g, "active", reason, e) == -1 ||
+		/* back to active if a payment was made, else accepted */
+		if ((paid = grant_paid(g.id)) == -1) {
+			dom_db_fail(e);
+			return NULL;
+		}
+		if (grant_move(actor, &g, paid > 0 ? "active" : "accepted",
+		    reason, e) == -1 ||
 		    tranche_release_grant(g.id, "grant suspended", e) == -1)
 			return NULL;
 		snprintf(change, sizeof change, "We have lifted the suspension "
@@ -756,9 +763,7 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 		    "cancelled.", money_format(cancelled, m, sizeof m));
 	} else if (strcmp(action, "underspend") == 0) {
 		/* money paid and not spent: never more than was paid */
-		int64_t paid = grant_paid(g.id);
-
-		if (paid < 0) {
+		if ((paid = grant_paid(g.id)) < 0) {
 			dom_db_fail(e);
 			return NULL;
 		}
@@ -789,8 +794,11 @@ grant_vary(const char *actor, const char *ref, json_t *in, struct dom_err *e)
 		    "terminate or underspend, not %s", action);
 		return NULL;
 	}
-	if (grant_schedule_letter(&g, "grant-changed", json_pack("{s:s,s:s?}",
-	    "change", change, "reason", reason), NULL, e) == -1)
+	extra = json_pack("{s:s,s:s?}", "change", change, "reason", reason);
+	/* A suspended grant's dates mean nothing until it is resumed. */
+	if (strcmp(action, "suspend") == 0)
+		json_object_set_new(extra, "scheduled", json_false());
+	if (grant_schedule_letter(&g, "grant-changed", extra, NULL, e) == -1)
 		return NULL;
 	if (db_commit() == -1) {
 		dom_db_fail(e);

@@ -258,6 +258,15 @@ has "the verified details and who verified them" "RIVERSIDE NEW"
 
 # ---- variations ----
 
+# before any payment: suspended, then back to accepted, not active
+ok "an accepted grant suspended" as $PRIYA $GRANTCTL grant suspend "$G1" \
+    --reason "Checking the lease on the allotment"
+letter grant-suspended-accepted jo@example.org
+ok "and resumed" as $PRIYA $GRANTCTL grant resume "$G1" --reason "Lease seen"
+same "accepted again, its tranches no longer held" "accepted 0" \
+    "$(sql "SELECT state, (SELECT COUNT(*) FROM tranches WHERE hold_reason IS NOT NULL) FROM grants WHERE reference = '$G1'" | tr '\t' ' ')"
+rm -f "$T"/sent/new/*
+
 # the first tranche paid (payment runs do this), the grant active
 sql "UPDATE tranches t JOIN grants g ON g.id = t.grant_id SET t.state = 'paid' WHERE g.reference = '$G1' AND t.number = 1"
 sql "UPDATE grants SET state = 'active' WHERE reference = '$G1'"
