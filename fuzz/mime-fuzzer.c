@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	json_decref(form_extract(text));
 	json_decref(form_accept_read(text));
-	json_decref(form_monitor_read(text));
+	json_decref(form_monitor_read(text, NULL));
 	free(text);
 	if (mime_parse((const char *)data, size, &lim, &m, err,
 	    sizeof err) != 0)

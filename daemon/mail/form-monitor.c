@@ -645,7 +645,7 @@ mon_prose(json_t *out, const char *text)
 }
 
 json_t *
-form_monitor_read(const char *text)
+form_monitor_read(const char *text, const char *stage)
 {
 	struct mon_reader	 r;
 	char			*own, *line, *save;
@@ -653,7 +653,7 @@ form_monitor_read(const char *text)
 	memset(&r, 0, sizeof r);
 	r.out = json_object();
 	r.cur = -1;
-	r.stage = -1;
+	r.stage = stage != NULL ? mon_stage(stage) : -1;
 	own = form_own_text(text);
 	/* strsep, not strtok: a blank line ends an answer. */
 	for (save = own; (line = strsep(&save, "\n")) != NULL; )

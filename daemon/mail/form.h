@@ -36,12 +36,13 @@ char		*form_own_text(const char *);
 int		 form_is_signoff(const char *);
 
 /*
- * form-monitor.c: a monitoring return out of a reply. Fields: "spend" (as
+ * form-monitor.c: a monitoring return out of a reply, its wellbeing scores
+ * at the stage given (or NULL) unless a label names one. Fields: "spend" (as
  * written) and "spend_pence", "people", "volunteers", "activities",
  * "story", "wellbeing" ([{stage, question, score, people}]) and
  * "unrecognised" ([{label, answer}]).
  */
-json_t		*form_monitor_read(const char *);
+json_t		*form_monitor_read(const char *, const char *);
 json_t		*form_monitor_merge(json_t *, json_t *);
 json_t		*form_monitor_missing(json_t *, const char *);
 json_t		*form_monitor_understood(json_t *);

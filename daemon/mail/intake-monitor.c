@@ -115,9 +115,9 @@ intake_monitor_followup_only(json_t *f)
  */
 static json_t *
 intake_monitor_read(const struct mime_message *m, const struct intake_doc *docs,
-    size_t ndocs)
+    size_t ndocs, const char *stage)
 {
-	json_t	*best = form_monitor_read(m->body), *f;
+	json_t	*best = form_monitor_read(m->body, stage), *f;
 	char	*text;
 	size_t	 i;
 
@@ -132,7 +132,7 @@ intake_monitor_read(const struct mime_message *m, const struct intake_doc *docs,
 			text = xstrdup(docs[i - m->nattachments].text);
 		else
 			continue;
-		f = form_monitor_read(text);
+		f = form_monitor_read(text, stage);
 		free(text);
 		if (intake_monitor_any(f) > intake_monitor_any(best)) {
 			json_decref(best);
@@ -213,7 +213,9 @@ intake_monitor(const struct mime_message *m, const struct intake_doc *docs,
 		monitor_free(&r);
 		return rc;
 	}
-	fields = intake_monitor_read(m, docs, ndocs);
+	/* a follow-up's scores are at follow-up unless it says otherwise */
+	fields = intake_monitor_read(m, docs, ndocs, strcmp(r.kind,
+	    "followup") == 0 ? "follow-up" : NULL);
 	if (strcmp(r.kind, "followup") == 0)
 		intake_monitor_followup_only(fields);
 	if (!intake_monitor_any(fields) && strcmp(r.state, "incomplete") != 0 &&

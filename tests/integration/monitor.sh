@@ -384,7 +384,8 @@ FU=$(sql "SELECT r.id FROM monitoring_returns r JOIN grants g ON g.id = r.grant_
 sql "UPDATE monitoring_returns SET due_date = DATE_ADD('$today', INTERVAL 5 DAY) WHERE id = $FU"
 letter monitoring-reminder-followup group5@example.org monitoring-reminder
 # The group fills in the whole form again: only the follow-up is kept,
-# as the rest was counted in the return before.
+# as the rest was counted in the return before; scores with no stage
+# named are the follow-up's.
 cat >"$T/followup.eml" <<'EOF'
 From: %FROM%
 To: Fast Grants <grants@example.org>
@@ -398,7 +399,7 @@ Content-Type: text/plain; charset=utf-8
 People reached: 14
 Baseline life satisfaction: 14 people scored 5
 Follow-up life satisfaction: 9 people scored 8, 3 scored 7
-Follow-up happiness: 12 people scored 8
+Happiness: 12 people scored 8
 
 Amira
 EOF

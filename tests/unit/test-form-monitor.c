@@ -122,7 +122,7 @@ test_corpus(void **state)
 	assert_true(n >= CORPUS_MIN);
 	for (i = 0; i < n; i++) {
 		m = corpus_case(MONITORING_DIR, names[i], &want);
-		got = form_monitor_read(m->body);
+		got = form_monitor_read(m->body, NULL);
 		measure(names[i], got, want, &t);
 		json_decref(got);
 		json_decref(want);
@@ -144,7 +144,7 @@ test_missing(void **state)
 	json_t	*f, *miss;
 
 	(void)state;
-	f = form_monitor_read("Spend to date: £250\nPeople reached: 14\n");
+	f = form_monitor_read("Spend to date: £250\nPeople reached: 14\n", NULL);
 	miss = form_monitor_missing(f, "end");
 	assert_int_equal(json_array_size(miss), 5);
 	assert_non_null(strstr(json_string_value(json_array_get(miss, 0)),
@@ -169,9 +169,9 @@ test_merge(void **state)
 	json_t	*a, *b, *m, *miss;
 
 	(void)state;
-	a = form_monitor_read("Spend to date: £250\nPeople reached: 14\n");
+	a = form_monitor_read("Spend to date: £250\nPeople reached: 14\n", NULL);
 	b = form_monitor_read("Volunteers: 3\nActivities delivered: walks\n"
-	    "A short story: Ken.\n");
+	    "A short story: Ken.\n", NULL);
 	m = form_monitor_merge(a, b);
 	assert_int_equal(json_integer_value(json_object_get(m, "spend_pence")),
 	    25000);
@@ -193,7 +193,7 @@ test_numbers(void **state)
 
 	(void)state;
 	f = form_monitor_read("People reached: about 40 people\n"
-	    "Volunteers: twenty-one\nSpend to date: £ 1,020.5\n");
+	    "Volunteers: twenty-one\nSpend to date: £ 1,020.5\n", NULL);
 	assert_int_equal(json_integer_value(json_object_get(f, "people")), 40);
 	assert_int_equal(json_integer_value(json_object_get(f, "volunteers")),
 	    21);
@@ -201,8 +201,32 @@ test_numbers(void **state)
 	    102050);
 	json_decref(f);
 	/* A score above 10 is no wellbeing score. */
-	f = form_monitor_read("Baseline life satisfaction: 3 people scored 12\n");
+	f = form_monitor_read("Baseline life satisfaction: 3 people scored "
+	    "12\n", NULL);
 	assert_null(json_object_get(f, "wellbeing"));
+	json_decref(f);
+}
+
+/* Scores with no stage named: none, unless the return says which. */
+static void
+test_stage_given(void **state)
+{
+	json_t	*f, *w;
+
+	(void)state;
+	f = form_monitor_read("Life satisfaction: 3 people scored 8\n", NULL);
+	assert_null(json_object_get(f, "wellbeing"));
+	json_decref(f);
+	f = form_monitor_read("Life satisfaction: 3 people scored 8\n"
+	    "Baseline happiness: 2 people scored 5\n", "follow-up");
+	assert_int_equal(json_array_size(json_object_get(f, "wellbeing")), 2);
+	w = json_array_get(json_object_get(f, "wellbeing"), 0);
+	assert_string_equal(json_string_value(json_object_get(w, "stage")),
+	    "baseline");
+	w = json_array_get(json_object_get(f, "wellbeing"), 1);
+	assert_string_equal(json_string_value(json_object_get(w, "stage")),
+	    "followup");
+	assert_int_equal(json_integer_value(json_object_get(w, "people")), 3);
 	json_decref(f);
 }
 
@@ -214,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_stage_given),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
