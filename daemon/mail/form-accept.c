@@ -51,10 +51,12 @@ static const char *const *const acc_tables[A_COUNT] = { l_account_name,
 static const char *const acc_keys[A_COUNT] = { "account_name",
 	"sort_code", "account_number", "name", "role", NULL };
 
-/* Lower-case words of a sentence, apostrophes (’ too) kept in them. */
+/* Lower-case words of a sentence, apostrophes (’ too) kept in them;
+ * over if there were more than it holds. */
 struct acc_words {
 	char	 w[64][24];
 	size_t	 n;
+	int	 over;
 };
 
 static void
@@ -83,6 +85,7 @@ acc_words(const char *s, size_t len, struct acc_words *ws)
 		}
 		ws->w[ws->n++][k] = '\0';
 	}
+	ws->over = p < end;
 }
 
 static int
@@ -142,6 +145,8 @@ acc_sentence(const char *s, size_t len)
 	}
 	acc_words(t, len, &ws);
 	free(t);
+	if (ws.over)
+		return 0;	/* too long to be sure nothing takes it back */
 	for (i = 0; i < ws.n; i++) {
 		if (acc_in(ws.w[i], no))
 			return 0;

@@ -129,6 +129,14 @@ test_not_accepting(void **state)
 		"We are unable to accept at this time.\n",
 		"We do not wish to accept.\n",
 		"To accept, the offer says to write \"I accept\".\n",
+		/* past the words a sentence is read for: left to a person */
+		"We accept the grant and we are very grateful to the panel "
+		"and to everyone who has supported the garden over the years "
+		"including the volunteers the council the school the church "
+		"the scouts the residents association the allotment society "
+		"and the many neighbours who have given their time and their "
+		"seeds and their tools and the local shop and the library and "
+		"the café, but we do not accept the condition.\n",
 		"I accept\n",	/* ...and the one that does */
 	};
 	json_t	*r;
