@@ -122,11 +122,27 @@ intake_grant_bank(const struct grant *g, const struct mime_message *m,
 	    g->organisation, g->reference);
 }
 
+/* Has g's organisation bank details on record, for a change to change?
+ * 1 or 0, -1 on a database error. */
+static int
+intake_grant_has_bank(const struct grant *g)
+{
+	json_t	*row;
+	int	 n;
+
+	if ((row = db_query_row("SELECT COUNT(*) AS n FROM bank_details WHERE "
+	    "org_key = ?", "s", g->org_key)) == NULL)
+		return -1;
+	n = json_integer_value(json_object_get(row, "n")) > 0;
+	json_decref(row);
+	return n;
+}
+
 /*
- * What a trusted reply about g says: a request to change bank details
- * (unless it comes with the acceptance it answers), an acceptance with
- * who accepts and maybe the account to pay, or anything else, which the
- * officer is told of.
+ * What a trusted reply about g says: a request to change the bank
+ * details on record (unless it comes with the acceptance it answers), an
+ * acceptance with who accepts and maybe the account to pay, or anything
+ * else, which the officer is told of.
  */
 static int
 intake_grant_reply(struct grant *g, const struct mime_message *m,
@@ -137,11 +153,16 @@ intake_grant_reply(struct grant *g, const struct mime_message *m,
 	int		 offered = strcmp(g->state, "offered") == 0;
 	int		 accepted = json_is_true(json_object_get(reply,
 			    "accepted"));
+	int		 has_bank;
 
 	if (json_is_true(json_object_get(reply, "bank_change")) &&
-	    (!offered || !accepted))
-		return bank_change_requested(g, mail_id, m->from_addr,
-		    m->subject != NULL ? m->subject : "");
+	    (!offered || !accepted)) {
+		if ((has_bank = intake_grant_has_bank(g)) == -1)
+			return -1;
+		if (has_bank)
+			return bank_change_requested(g, mail_id, m->from_addr,
+			    m->subject != NULL ? m->subject : "");
+	}
 	if (!offered || !accepted)
 		return intake_grant_tell(g, "%s: a reply from %s: %s",
 		    m->from_addr, m->subject != NULL ? m->subject : "");

@@ -115,6 +115,28 @@ letter acceptance-incomplete jo@example.org
 same "the officer is told they were asked" "1" \
     "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: jo@example.org accepted the offer but did not say who they are%They were asked%'")"
 
+# Asking about bank details before any are on record changes nothing
+# that exists: the officer reads it, and finance has no task.
+cat >"$T/a2c.eml" <<MAIL
+From: Jo Bloggs <jo@example.org>
+To: grants@example.org
+Subject: Re: [$G] Your Community Fund grant offer and how to accept it
+Message-ID: <a2c@example.org>
+In-Reply-To: <$OFFER>
+References: <$OFFER>
+Content-Type: text/plain; charset=utf-8
+
+Before we reply properly: we changed bank last month, is it all right
+to give you the new account when we accept?
+
+Jo
+MAIL
+deliver "$T/a2c.eml"
+same "no bank details on record: no finance task" "0" \
+    "$(sql "SELECT COUNT(*) FROM finance_tasks")"
+same "the officer reads the question" "1" \
+    "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: a reply from jo@example.org: %'")"
+
 # As grantees write it: in their own words, the bank details under labels
 # of their own, who they are in the signature.
 cat >"$T/a3.eml" <<MAIL
