@@ -96,6 +96,21 @@ mon_word(const char *s, const char *word)
 	return NULL;
 }
 
+/* Does s start with word, as mon_word() finds it? Without a search of
+ * the rest: the prose is read number by number, and a search from each
+ * would take time growing with the square of the reply's length. */
+static int
+mon_word_at(const char *s, const char *word)
+{
+	size_t	n = strlen(word);
+	int	prefix = n > 0 && word[n - 1] == '*';
+
+	if (prefix)
+		n--;
+	return strncasecmp(s, word, n) == 0 && (prefix ||
+	    !mon_is_word((unsigned char)s[n]));
+}
+
 /* The wellbeing question a line names: 0-3, -1 for none, -2 for several. */
 static int
 mon_question(const char *s)
@@ -633,11 +648,11 @@ mon_prose(json_t *out, const char *text)
 		while (*after == ' ')
 			after++;
 		if (json_object_get(out, "volunteers") == NULL &&
-		    mon_word(after, "volunteer*") == after)
+		    mon_word_at(after, "volunteer*"))
 			json_object_set_new(out, "volunteers", json_integer(n));
 		for (w = people; *w != NULL; w++)
 			if (json_object_get(out, "people") == NULL &&
-			    mon_word(after, *w) == after)
+			    mon_word_at(after, *w))
 				json_object_set_new(out, "people",
 				    json_integer(n));
 		p = end > p ? end - 1 : p;

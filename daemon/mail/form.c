@@ -323,6 +323,12 @@ skip_bullet(const char *p)
 	return p;
 }
 
+/*
+ * Lines of a message the readers read: a filled form, quotes and all, is
+ * a few hundred. What follows is kept with the message, not read: each
+ * line costs a label match, and a message may be 50 MB from anyone.
+ */
+#define FORM_LINES_MAX	4000
 #define LABEL_WORDS	16	/* a label longer than this is prose */
 #define LABEL_WORDLEN	32
 #define LABEL_MAX	120	/* bytes of a label as written */
@@ -1694,7 +1700,7 @@ split_lines(char *text, size_t *n)
 	size_t	  cap = 0;
 
 	*n = 0;
-	for (p = text; p != NULL; p = nl) {
+	for (p = text; p != NULL && *n < FORM_LINES_MAX; p = nl) {
 		if ((nl = strchr(p, '\n')) != NULL)
 			*nl++ = '\0';
 		if (*p == '\0' && nl == NULL)
@@ -2316,34 +2322,87 @@ form_label_split(const char *line, char *label, size_t len,
 }
 
 /*
+ * The phrases of a table of form_label_pick()'s callers, normalised once
+ * and kept by the table's address: a reply may hold thousands of lines,
+ * each a label to match. NULL if the cache is full (then each call
+ * normalises them itself).
+ */
+#define PICK_TABLES	32
+static struct {
+	const char *const	*table;
+	struct phrase		*ph;
+	size_t			 n;
+} pick_book[PICK_TABLES];
+static size_t		 pick_nbook;
+static pthread_mutex_t	 pick_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct phrase *
+pick_phrases(const char *const *table, size_t *n)
+{
+	const struct phrase	*found = NULL;
+	const char *const	*ph;
+	size_t			 i;
+
+	pthread_mutex_lock(&pick_lock);
+	for (i = 0; i < pick_nbook && found == NULL; i++)
+		if (pick_book[i].table == table) {
+			found = pick_book[i].ph;
+			*n = pick_book[i].n;
+		}
+	if (found == NULL && pick_nbook < PICK_TABLES) {
+		for (i = 0; table[i] != NULL; i++)
+			;
+		pick_book[pick_nbook].table = table;
+		pick_book[pick_nbook].ph = xcalloc(i + 1, sizeof
+		    *pick_book[pick_nbook].ph);
+		for (ph = table, i = 0; *ph != NULL; ph++) {
+			pick_book[pick_nbook].ph[i].exact_only = **ph == '=';
+			if (word_norm(*ph + (**ph == '='),
+			    &pick_book[pick_nbook].ph[i].w) == 0 &&
+			    pick_book[pick_nbook].ph[i].w.n > 0)
+				i++;
+		}
+		pick_book[pick_nbook].n = i;
+		found = pick_book[pick_nbook].ph;
+		*n = pick_book[pick_nbook++].n;
+	}
+	pthread_mutex_unlock(&pick_lock);
+	return found;
+}
+
+/*
  * Which of the phrase tables names the label, by meaning as label_field
  * matches the application form's: its index, -1 if none, -2 if two do
  * equally well (a guess would file an answer under the wrong question).
- * The phrases are normalised on each call: a return has a dozen labels,
- * not the thousands an application corpus has, so no book is kept.
  */
 int
 form_label_pick(const char *text, const char *const *const *tables,
     size_t ntables)
 {
-	struct words	 label;
-	struct phrase	 p;
-	const char	*const *ph;
-	size_t		 i;
-	int		 best = 0, second = 0, which = -1, s, top;
+	struct words		 label;
+	struct phrase		 p;
+	const struct phrase	*known;
+	const char		*const *ph;
+	size_t			 i, k, n;
+	int			 best = 0, second = 0, which = -1, s, top;
 
 	if (word_norm(text, &label) == -1 || label.n == 0)
 		return -1;
 	for (i = 0; i < ntables; i++) {
 		top = 0;
-		for (ph = tables[i]; *ph != NULL; ph++) {
-			p.exact_only = **ph == '=';
-			if (word_norm(*ph + p.exact_only, &p.w) == -1 ||
-			    p.w.n == 0)
-				continue;
-			if ((s = phrase_score(&p, &label)) > top)
-				top = s;
-		}
+		if ((known = pick_phrases(tables[i], &n)) != NULL) {
+			for (k = 0; k < n; k++)
+				if ((s = phrase_score(&known[k], &label)) > top)
+					top = s;
+		} else
+			for (ph = tables[i]; *ph != NULL; ph++) {
+				p.exact_only = **ph == '=';
+				if (word_norm(*ph + p.exact_only, &p.w) == -1 ||
+				    p.w.n == 0)
+					continue;
+				if ((s = phrase_score(&p, &label)) > top)
+					top = s;
+			}
 		if (top > best) {
 			second = best;
 			best = top;

@@ -1148,6 +1148,38 @@ test_long_values_quoted_short(void **state)
 	json_decref(rules.priorities);
 }
 
+/*
+ * A message of 20,000 lines: the form at its top is read, the lines past
+ * those the reader reads are not (they stay in the message), so a long
+ * message costs a bounded time however long it is.
+ */
+static void
+test_long_message_bounded(void **state)
+{
+	struct strbuf	 b = { NULL, 0, 0 };
+	json_t		*f;
+	char		 line[64];
+	int		 i, n;
+
+	(void)state;
+	n = snprintf(line, sizeof line, "Organisation name: Oldham Knitters\n");
+	strbuf_add(&b, line, (size_t)n);
+	for (i = 0; i < 20000; i++) {
+		n = snprintf(line, sizeof line, "Question %d: answer\n", i);
+		strbuf_add(&b, line, (size_t)n);
+	}
+	n = snprintf(line, sizeof line, "Amount requested: 450\n");
+	strbuf_add(&b, line, (size_t)n);
+	f = form_extract(b.s);
+	assert_string_equal(json_string_value(json_object_get(f,
+	    "organisation")), "Oldham Knitters");
+	assert_null(json_object_get(f, "amount"));
+	json_decref(f);
+	f = form_monitor_read(b.s, NULL);
+	json_decref(f);
+	free(b.s);
+}
+
 int
 main(void)
 {
@@ -1182,6 +1214,7 @@ main(void)
 		cmocka_unit_test(test_priority_edge_cases),
 		cmocka_unit_test(test_nothing_given),
 		cmocka_unit_test(test_long_values_quoted_short),
+		cmocka_unit_test(test_long_message_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
