@@ -92,17 +92,25 @@ same "not answering the offer: still offered" "offered" "$(state)"
 same "the officer is told of both" "2" \
     "$(sql "SELECT COUNT(*) FROM staff_events WHERE text LIKE '$G: a reply from % is held for you and changed nothing%'")"
 
-# Accepting without saying who: nothing is recorded, and the grantee is
-# asked, in the thread, for the name and role the offer asked for.
-cat >"$T/a2b.eml" <<MAIL
+offer_reply() {	# offer_reply ID: jo's answer to the offer, its text on stdin
+	{
+		cat <<MAIL
 From: Jo Bloggs <jo@example.org>
 To: grants@example.org
 Subject: Re: [$G] Your Community Fund grant offer and how to accept it
-Message-ID: <a2b@example.org>
+Message-ID: <$1@example.org>
 In-Reply-To: <$OFFER>
 References: <$OFFER>
 Content-Type: text/plain; charset=utf-8
 
+MAIL
+		cat
+	} >"$T/$1.eml"
+}
+
+# Accepting without saying who: nothing is recorded, and the grantee is
+# asked, in the thread, for the name and role the offer asked for.
+offer_reply a2b <<MAIL
 Yes, we accept with thanks!
 
 Jo
@@ -117,15 +125,7 @@ same "the officer is told they were asked" "1" \
 
 # Asking about bank details before any are on record changes nothing
 # that exists: the officer reads it, and finance has no task.
-cat >"$T/a2c.eml" <<MAIL
-From: Jo Bloggs <jo@example.org>
-To: grants@example.org
-Subject: Re: [$G] Your Community Fund grant offer and how to accept it
-Message-ID: <a2c@example.org>
-In-Reply-To: <$OFFER>
-References: <$OFFER>
-Content-Type: text/plain; charset=utf-8
-
+offer_reply a2c <<MAIL
 Before we reply properly: we changed bank last month, is it all right
 to give you the new account when we accept?
 
@@ -139,15 +139,7 @@ same "the officer reads the question" "1" \
 
 # As grantees write it: in their own words, the bank details under labels
 # of their own, who they are in the signature.
-cat >"$T/a3.eml" <<MAIL
-From: Jo Bloggs <jo@example.org>
-To: grants@example.org
-Subject: Re: [$G] Your Community Fund grant offer and how to accept it
-Message-ID: <a3@example.org>
-In-Reply-To: <$OFFER>
-References: <$OFFER>
-Content-Type: text/plain; charset=utf-8
-
+offer_reply a3 <<MAIL
 Dear Priya,
 
 On behalf of Riverside Allotment Group, we are delighted to accept the
