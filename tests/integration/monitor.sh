@@ -378,6 +378,18 @@ has "the document is kept" "report.docx (application/vnd.openxmlformats"
 
 # ---- the follow-up ----
 
+# followup_reply FILE ID: a reply about the follow-up, its text on stdin
+followup_reply() {
+	{
+		printf '%s\n' "From: %FROM%" "To: Fast Grants <grants@example.org>" \
+		    "Subject: Re: [%REF%] Your follow-up wellbeing return" \
+		    "Message-ID: <$2@mail.example.net>" \
+		    "In-Reply-To: %IN_REPLY_TO%" "References: %IN_REPLY_TO%" \
+		    "MIME-Version: 1.0" \
+		    "Content-Type: text/plain; charset=utf-8" ""
+		cat
+	} >"$T/$1.eml"
+}
 # MG-2027-0005's follow-up, due in 5 days: the reminder asks only the
 # wellbeing questions again.
 FU=$(sql "SELECT r.id FROM monitoring_returns r JOIN grants g ON g.id = r.grant_id WHERE g.reference = 'MG-2027-0005' AND r.kind = 'followup'")
@@ -386,16 +398,7 @@ letter monitoring-reminder-followup group5@example.org monitoring-reminder
 # The group fills in the whole form again: only the follow-up is kept,
 # as the rest was counted in the return before; scores with no stage
 # named are the follow-up's.
-cat >"$T/followup.eml" <<'EOF'
-From: %FROM%
-To: Fast Grants <grants@example.org>
-Subject: Re: [%REF%] Your follow-up wellbeing return
-Message-ID: <follow-up-return@mail.example.net>
-In-Reply-To: %IN_REPLY_TO%
-References: %IN_REPLY_TO%
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-
+followup_reply followup follow-up-return <<'EOF'
 People reached: 14
 Baseline life satisfaction: 14 people scored 5
 Follow-up life satisfaction: 9 people scored 8, 3 scored 7
@@ -416,16 +419,7 @@ ok "the end return approved" $GRANTCTL monitor approve "$(rid MG-2027-0005)"
 ok "tranche list" $GRANTCTL tranche list --grant MG-2027-0005
 lacks "the payment waits for no follow-up" "monitoring return"
 # Not asking the questions again is an answer too.
-cat >"$T/no-followup.eml" <<'EOF'
-From: %FROM%
-To: Fast Grants <grants@example.org>
-Subject: Re: [%REF%] Your follow-up wellbeing return
-Message-ID: <no-follow-up@mail.example.net>
-In-Reply-To: %IN_REPLY_TO%
-References: %IN_REPLY_TO%
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-
+followup_reply no-followup no-follow-up <<'EOF'
 Sorry, we did not manage to ask everyone again, the group has finished
 for the summer.
 

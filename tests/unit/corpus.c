@@ -42,7 +42,8 @@ corpus_names(const char *dir, const char *ext, size_t *n)
 	return names;
 }
 
-struct mime_message *
+/* Case name of dir: its message parsed, and in *want what was meant. */
+static struct mime_message *
 corpus_case(const char *dir, const char *name, json_t **want)
 {
 	struct mime_limits	 lim = { 1 << 20, 1 << 22 };
@@ -63,4 +64,28 @@ corpus_case(const char *dir, const char *name, json_t **want)
 		fail_msg("%s: %s", path, jerr.text);
 	free(path);
 	return m;
+}
+
+size_t
+corpus_each(const char *dir, size_t min, json_t *(*read)(const char *),
+    void (*measure)(const char *, json_t *, json_t *, void *), void *arg)
+{
+	struct mime_message	*m;
+	char			**names;
+	json_t			*got, *want;
+	size_t			 n, i;
+
+	names = corpus_names(dir, ".eml", &n);
+	assert_true(n >= min);
+	for (i = 0; i < n; i++) {
+		m = corpus_case(dir, names[i], &want);
+		got = read(m->body);
+		measure(names[i], got, want, arg);
+		json_decref(got);
+		json_decref(want);
+		mime_free(m);
+		free(names[i]);
+	}
+	free(names);
+	return n;
 }

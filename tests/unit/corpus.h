@@ -1,7 +1,7 @@
 /*
  * corpus.h: what the reader tests measured on a corpus of real-looking
  * mail share: the cases in a directory (NN-name.eml with NN-name.json,
- * what its writer meant), each read as grantd reads mail.
+ * what its writer meant), each parsed as grantd parses mail.
  */
 #ifndef CORPUS_H
 #define CORPUS_H
@@ -14,7 +14,11 @@
 
 /* The names of dir's files ending in ext, without it, sorted. */
 char			**corpus_names(const char *, const char *, size_t *);
-/* Case name of dir: its message parsed, and in *want what was meant. */
-struct mime_message	 *corpus_case(const char *, const char *, json_t **);
+/* Each .eml case of dir, at least min of them, read by read (its body)
+ * and handed to measure(name, got, want, arg). How many cases. */
+size_t			  corpus_each(const char *, size_t,
+			      json_t *(*)(const char *),
+			      void (*)(const char *, json_t *, json_t *, void *),
+			      void *);
 
 #endif

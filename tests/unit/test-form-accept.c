@@ -54,8 +54,9 @@ measure_flag(const char *name, const char *key, json_t *got, json_t *want,
 }
 
 static void
-measure(const char *name, json_t *got, json_t *want, struct tally *t)
+measure(const char *name, json_t *got, json_t *want, void *arg)
 {
+	struct tally	*t = arg;
 	const char	*key, *g;
 	json_t		*v;
 
@@ -90,25 +91,11 @@ measure(const char *name, json_t *got, json_t *want, struct tally *t)
 static void
 test_corpus(void **state)
 {
-	struct mime_message	*m;
-	struct tally		 t = { 0, 0, 0 };
-	char			**names;
-	json_t			*got, *want;
-	size_t			 n, i;
+	struct tally	 t = { 0, 0, 0 };
+	size_t		 n;
 
 	(void)state;
-	names = corpus_names(ACCEPTANCE_DIR, ".eml", &n);
-	assert_true(n >= CORPUS_MIN);
-	for (i = 0; i < n; i++) {
-		m = corpus_case(ACCEPTANCE_DIR, names[i], &want);
-		got = form_accept_read(m->body);
-		measure(names[i], got, want, &t);
-		json_decref(got);
-		json_decref(want);
-		mime_free(m);
-		free(names[i]);
-	}
-	free(names);
+	n = corpus_each(ACCEPTANCE_DIR, CORPUS_MIN, form_accept_read, measure, &t);
 	print_message("offer replies: %zu replies, %zu of %zu values found "
 	    "(recall %zu%%), %zu read wrongly\n", n, t.correct, t.expected,
 	    t.correct * 100 / t.expected, t.wrong);
